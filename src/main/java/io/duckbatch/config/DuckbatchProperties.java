@@ -1,0 +1,132 @@
+package io.duckbatch.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code duckbatch.*} settings. Defaults live in the jar's application.yml; any of them
+ * can be overridden by {@code ./config/application.yml} or {@code --duckbatch.x=value}.
+ */
+@ConfigurationProperties("duckbatch")
+public class DuckbatchProperties {
+
+    /** Folder for the demo databases, the job repository and the log file. */
+    private Path dataDir = Path.of("data");
+
+    /** Source DuckDB file (read-only). */
+    private Path source;
+
+    /** Target DuckDB file (created when missing). */
+    private Path target;
+
+    /** Items per chunk: one DuckDB transaction and one repository update each. */
+    private int chunkSize = 10_000;
+
+    /** Rows per keyset page query. */
+    private int pageSize = 10_000;
+
+    /** Least time between two progress lines of a step. */
+    private Duration progressInterval = Duration.ofSeconds(5);
+
+    private final Demo demo = new Demo();
+
+    private final Scoring scoring = new Scoring();
+
+    public Path getDataDir() {
+        return this.dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public Path getSource() {
+        return (this.source != null) ? this.source : defaultSource();
+    }
+
+    public void setSource(Path source) {
+        this.source = source;
+    }
+
+    /** The source the demo generator may create: the data dir's source.duckdb. */
+    public Path defaultSource() {
+        return this.dataDir.resolve("source.duckdb");
+    }
+
+    public boolean isDefaultSource() {
+        return getSource().toAbsolutePath().normalize().equals(defaultSource().toAbsolutePath().normalize());
+    }
+
+    public Path getTarget() {
+        return (this.target != null) ? this.target : this.dataDir.resolve("target.duckdb");
+    }
+
+    public void setTarget(Path target) {
+        this.target = target;
+    }
+
+    public int getChunkSize() {
+        return this.chunkSize;
+    }
+
+    public void setChunkSize(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    public int getPageSize() {
+        return this.pageSize;
+    }
+
+    public void setPageSize(int pageSize) {
+        this.pageSize = pageSize;
+    }
+
+    public Duration getProgressInterval() {
+        return this.progressInterval;
+    }
+
+    public void setProgressInterval(Duration progressInterval) {
+        this.progressInterval = progressInterval;
+    }
+
+    public Demo getDemo() {
+        return this.demo;
+    }
+
+    public Scoring getScoring() {
+        return this.scoring;
+    }
+
+    public static class Demo {
+
+        /** Companies in the generated demo source. */
+        private long rows = 1_000_000;
+
+        public long getRows() {
+            return this.rows;
+        }
+
+        public void setRows(long rows) {
+            this.rows = rows;
+        }
+
+    }
+
+    public static class Scoring {
+
+        /** Least score a company needs to be written to rtic_scores. */
+        private double threshold = 0.5;
+
+        public double getThreshold() {
+            return this.threshold;
+        }
+
+        public void setThreshold(double threshold) {
+            this.threshold = threshold;
+        }
+
+    }
+
+}

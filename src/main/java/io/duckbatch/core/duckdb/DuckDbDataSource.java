@@ -1,0 +1,155 @@
+package io.duckbatch.core.duckdb;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * One DuckDB database file, opened once on first use; every {@link #getConnection()} is a
+ * {@link DuckDBConnection#duplicate() duplicate} of that database's root connection, so
+ * readers, writers and threads share one engine and its buffer pool (DuckDB allows a
+ * single writing process per file). Closing a handed-out connection closes only it.
+ */
+public class DuckDbDataSource implements DataSource, AutoCloseable {
+
+    private final Path path;
+
+    private final boolean readOnly;
+
+    private DuckDBConnection root;
+
+    private DuckDbDataSource(Path path, boolean readOnly) {
+        this.path = path.toAbsolutePath().normalize();
+        this.readOnly = readOnly;
+    }
+
+    /** A source: the file must exist and is never written. */
+    public static DuckDbDataSource readOnly(Path path) {
+        return new DuckDbDataSource(path, true);
+    }
+
+    /** A target: created with its parent folders when missing. */
+    public static DuckDbDataSource readWrite(Path path) {
+        return new DuckDbDataSource(path, false);
+    }
+
+    public Path path() {
+        return this.path;
+    }
+
+    @Override
+    public synchronized DuckDBConnection getConnection() throws SQLException {
+        if (this.root == null) {
+            this.root = open();
+        }
+        return this.root.duplicate();
+    }
+
+    private DuckDBConnection open() throws SQLException {
+        if (this.readOnly && !Files.isRegularFile(this.path)) {
+            throw new SQLException("DuckDB database " + this.path + " does not exist");
+        }
+        if (!this.readOnly) {
+            createParentFolders();
+        }
+        Properties properties = new Properties();
+        if (this.readOnly) {
+            properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
+        }
+        try {
+            return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + this.path, properties);
+        }
+        catch (SQLException ex) {
+            throw new SQLException("Cannot open DuckDB database " + this.path + (this.readOnly ? " (read-only)" : "")
+                    + ": " + ex.getMessage(), ex.getSQLState(), ex);
+        }
+    }
+
+    private void createParentFolders() throws SQLException {
+        Path parent = this.path.getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        }
+        catch (java.io.IOException | SecurityException ex) {
+            throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": " + ex, ex);
+        }
+    }
+
+    /** Whether the file has been opened (a target is only created when first written). */
+    public synchronized boolean isOpen() {
+        return this.root != null;
+    }
+
+    /** Closes the database; a later {@link #getConnection()} opens it again. */
+    @Override
+    public synchronized void close() throws SQLException {
+        if (this.root != null) {
+            try {
+                this.root.close();
+            }
+            finally {
+                this.root = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return this.path.toString();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return getConnection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("DuckDbDataSource does not use java.util.logging");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException(getClass().getName() + " does not wrap " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+
+}

@@ -1,0 +1,91 @@
+package io.duckbatch.core.process;
+
+import java.util.function.Function;
+
+import io.duckbatch.core.timing.SimplerTimer;
+
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/**
+ * Rules 6 and 7 as an {@link ItemProcessor}: builds its {@link BatchTransformer} once, before
+ * the step reads its first item (timed as phase {@code prepare}), then hands every item to
+ * it (phase {@code process}). The factory receives the step execution so the transformer can
+ * depend on the task (e.g. a partition's parameters). Spring Batch registers the processor
+ * as a step listener itself when it is given to a chunk step.
+ */
+public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>, StepExecutionListener {
+
+    private final Function<StepExecution, ? extends BatchTransformer<I, O>> factory;
+
+    private final SimplerTimer timer;
+
+    private BatchTransformer<I, O> transformer;
+
+    protected BatchTransformerItemProcessor(Builder<I, O> builder) {
+        this.factory = builder.factory;
+        this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
+    }
+
+    public static <I, O> Builder<I, O> builder() {
+        return new Builder<>();
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        try (var t = this.timer.track("prepare")) {
+            this.transformer = this.factory.apply(stepExecution);
+        }
+        if (this.transformer == null) {
+            throw new IllegalStateException("BatchTransformer factory returned null for step " + stepExecution.getStepName());
+        }
+    }
+
+    @Override
+    public O process(I item) throws Exception {
+        if (this.transformer == null) {
+            throw new IllegalStateException(
+                    "BatchTransformerItemProcessor used before beforeStep: register it with a step (processor(...) does)");
+        }
+        try (var t = this.timer.track("process")) {
+            return this.transformer.transform(item);
+        }
+    }
+
+    /** The transformer built for the current step, or {@code null} before the step starts. */
+    public BatchTransformer<I, O> getTransformer() {
+        return this.transformer;
+    }
+
+    public static final class Builder<I, O> {
+
+        private Function<StepExecution, ? extends BatchTransformer<I, O>> factory;
+
+        private SimplerTimer timer;
+
+        private Builder() {
+        }
+
+        /** Builds the transformer for a step; called once per step execution. */
+        public Builder<I, O> transformer(Function<StepExecution, ? extends BatchTransformer<I, O>> factory) {
+            this.factory = factory;
+            return this;
+        }
+
+        public Builder<I, O> timer(SimplerTimer timer) {
+            this.timer = timer;
+            return this;
+        }
+
+        public BatchTransformerItemProcessor<I, O> build() {
+            if (this.factory == null) {
+                throw new IllegalStateException(
+                        "BatchTransformerItemProcessor needs transformer(stepExecution -> new YourTransformer(...))");
+            }
+            return new BatchTransformerItemProcessor<>(this);
+        }
+
+    }
+
+}

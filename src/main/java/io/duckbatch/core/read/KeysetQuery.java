@@ -1,0 +1,151 @@
+package io.duckbatch.core.read;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.duckdb.TableCheck;
+
+import org.springframework.dao.DataIntegrityViolationException;
+
+/**
+ * Rules 2, 3 and 11 as SQL: the page query {@code SELECT key, cols FROM t WHERE key > ?
+ * [AND (work)] ORDER BY key LIMIT ?}. Filtering, ordering and key comparison all happen in
+ * DuckDB; identifiers are checked to be plain names and every value is bound.
+ */
+public final class KeysetQuery {
+
+    private final String table;
+
+    private final String keyColumn;
+
+    private final List<String> columns;
+
+    private final String workPredicate;
+
+    private final List<Object> workParameters;
+
+    /**
+     * @param columns selected columns; the key column is always selected first
+     * @param workPredicate optional SQL condition selecting the rows that still need work,
+     * with {@code ?} placeholders for {@code workParameters}
+     */
+    public KeysetQuery(String table, String keyColumn, List<String> columns, String workPredicate,
+            List<Object> workParameters) {
+        this.table = SqlNames.requirePlain("table", table);
+        this.keyColumn = SqlNames.requirePlain("key column", keyColumn);
+        Set<String> selected = new LinkedHashSet<>();
+        selected.add(keyColumn);
+        for (String column : columns) {
+            selected.add(SqlNames.requirePlain("column", column));
+        }
+        this.columns = List.copyOf(selected);
+        this.workPredicate = (workPredicate == null || workPredicate.isBlank()) ? null : workPredicate;
+        this.workParameters = List.copyOf(workParameters);
+        long placeholders = (this.workPredicate == null) ? 0 : this.workPredicate.chars().filter(c -> c == '?').count();
+        if (placeholders != this.workParameters.size()) {
+            throw new IllegalArgumentException("work predicate '" + workPredicate + "' has " + placeholders
+                    + " '?' placeholders but " + this.workParameters.size() + " parameters were given");
+        }
+    }
+
+    public String table() {
+        return this.table;
+    }
+
+    public String keyColumn() {
+        return this.keyColumn;
+    }
+
+    /** The selected columns, key first: result set column i+1 is {@code columns().get(i)}. */
+    public List<String> columns() {
+        return this.columns;
+    }
+
+    /** The page query; {@code afterKey} adds the keyset predicate (all pages but a first). */
+    public String pageSql(boolean afterKey) {
+        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(afterKey) + " ORDER BY "
+                + this.keyColumn + " LIMIT ?";
+    }
+
+    String countSql(boolean afterKey) {
+        return "SELECT count(*) FROM " + this.table + where(afterKey);
+    }
+
+    private String where(boolean afterKey) {
+        List<String> conditions = new ArrayList<>(2);
+        if (afterKey) {
+            conditions.add(this.keyColumn + " > ?");
+        }
+        if (this.workPredicate != null) {
+            conditions.add("(" + this.workPredicate + ")");
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    /**
+     * Binds the page parameters: the key to read after (when not {@code null}), the work
+     * parameters, then the limit.
+     */
+    void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
+        int index = bindWhere(statement, afterKey);
+        statement.setInt(index, limit);
+    }
+
+    private int bindWhere(PreparedStatement statement, Object afterKey) throws SQLException {
+        int index = 1;
+        if (afterKey != null) {
+            statement.setObject(index++, afterKey);
+        }
+        for (Object parameter : this.workParameters) {
+            statement.setObject(index++, parameter);
+        }
+        return index;
+    }
+
+    /** Rows left to read after {@code afterKey} (all rows needing work when {@code null}). */
+    long countRemaining(Connection connection, Object afterKey) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(countSql(afterKey != null))) {
+            bindWhere(statement, afterKey);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Checks that the table and columns exist and that no row needing work has a NULL key:
+     * keyset paging would silently skip such rows.
+     * @param database how to name the database in messages
+     */
+    public void verify(Connection connection, String database) throws SQLException {
+        TableCheck.requireColumns(connection, database, this.table, this.columns);
+        String nullKeys = "SELECT count(*) FROM " + this.table + " WHERE " + this.keyColumn + " IS NULL"
+                + ((this.workPredicate != null) ? " AND (" + this.workPredicate + ")" : "");
+        try (PreparedStatement statement = connection.prepareStatement(nullKeys)) {
+            bindWhere(statement, null);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                if (count > 0) {
+                    throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has "
+                            + count + " row(s) with NULL key column '" + this.keyColumn
+                            + "'; keyset paging cannot read them. Fix or exclude them with a work predicate.");
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return pageSql(true);
+    }
+
+}

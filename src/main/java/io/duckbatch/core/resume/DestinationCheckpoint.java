@@ -1,0 +1,157 @@
+package io.duckbatch.core.resume;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import io.duckbatch.core.duckdb.SqlNames;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+/**
+ * Rule 11, intra-task: the destination table is the truth about how far a task got. A task
+ * that resumes continues after {@code MAX(key)} of its own rows in the destination; a task
+ * that starts fresh first deletes its own earlier rows, so running a job twice never
+ * duplicates output. Whether a task is resuming is recorded in its step's ExecutionContext.
+ * The context is never trusted for the position itself: Spring Batch 6.0 can save a context
+ * for a chunk that rolled back (spring-batch#5182), while the destination commits atomically
+ * per chunk.
+ */
+public class DestinationCheckpoint {
+
+    static final String STARTED_KEY = "duckbatch.checkpoint.started";
+
+    private final DataSource destination;
+
+    private final String table;
+
+    private final String keyColumn;
+
+    private final String taskColumn;
+
+    private final Object taskValue;
+
+    private DestinationCheckpoint(Builder builder) {
+        this.destination = builder.destination;
+        this.table = builder.table;
+        this.keyColumn = builder.keyColumn;
+        this.taskColumn = builder.taskColumn;
+        this.taskValue = builder.taskValue;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Decides where a task starts: after the destination's {@code MAX(key)} when the context
+     * shows the task already started, else (fresh start) after deleting its earlier rows.
+     * @return the key to read after, or {@code null} to read from the first row
+     */
+    public Object open(ExecutionContext context) throws SQLException {
+        if (context.containsKey(STARTED_KEY)) {
+            return lastKey();
+        }
+        clear();
+        context.putString(STARTED_KEY, "true");
+        return null;
+    }
+
+    /** {@code MAX(key)} of this task's rows in the destination, or {@code null} when none. */
+    public Object lastKey() throws SQLException {
+        try (Connection connection = this.destination.getConnection();
+                PreparedStatement statement = connection
+                    .prepareStatement("SELECT max(" + this.keyColumn + ") FROM " + this.table + taskFilter())) {
+            bindTask(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getObject(1);
+            }
+        }
+    }
+
+    /** Deletes this task's rows from the destination. */
+    public void clear() throws SQLException {
+        try (Connection connection = this.destination.getConnection();
+                PreparedStatement statement = connection.prepareStatement("DELETE FROM " + this.table + taskFilter())) {
+            bindTask(statement);
+            statement.executeUpdate();
+        }
+    }
+
+    private String taskFilter() {
+        return (this.taskColumn != null) ? " WHERE " + this.taskColumn + " = ?" : "";
+    }
+
+    private void bindTask(PreparedStatement statement) throws SQLException {
+        if (this.taskColumn != null) {
+            statement.setObject(1, this.taskValue);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return this.table + "." + this.keyColumn + ((this.taskColumn != null) ? " where " + this.taskColumn + " = " + this.taskValue : "");
+    }
+
+    public static final class Builder {
+
+        private DataSource destination;
+
+        private String table;
+
+        private String keyColumn;
+
+        private String taskColumn;
+
+        private Object taskValue;
+
+        private Builder() {
+        }
+
+        /** The database holding the destination table. */
+        public Builder destination(DataSource destination) {
+            this.destination = destination;
+            return this;
+        }
+
+        public Builder table(String table) {
+            this.table = table;
+            return this;
+        }
+
+        /** The destination column holding the source key, written in key order. */
+        public Builder keyColumn(String keyColumn) {
+            this.keyColumn = keyColumn;
+            return this;
+        }
+
+        /** Restricts the checkpoint to one task's rows: {@code WHERE column = value} (bound). */
+        public Builder task(String column, Object value) {
+            this.taskColumn = column;
+            this.taskValue = value;
+            return this;
+        }
+
+        public DestinationCheckpoint build() {
+            if (this.destination == null) {
+                throw new IllegalStateException("DestinationCheckpoint needs destination(DataSource)");
+            }
+            SqlNames.requirePlain("DestinationCheckpoint table", this.table);
+            SqlNames.requirePlain("DestinationCheckpoint key column", this.keyColumn);
+            if (this.taskColumn != null) {
+                SqlNames.requirePlain("DestinationCheckpoint task column", this.taskColumn);
+                if (this.taskValue == null) {
+                    throw new IllegalStateException("DestinationCheckpoint task value for column '" + this.taskColumn
+                            + "' must not be null");
+                }
+            }
+            return new DestinationCheckpoint(this);
+        }
+
+    }
+
+}

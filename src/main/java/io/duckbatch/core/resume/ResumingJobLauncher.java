@@ -1,0 +1,103 @@
+package io.duckbatch.core.resume;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+
+/**
+ * Rule 11, task level: one launch command that continues an interrupted job instance instead
+ * of starting over. If the job's last instance has the same identifying parameters and its
+ * last execution did not complete, that instance is restarted (its completed steps and
+ * partitions are skipped by Spring Batch); an execution left running by a process that is
+ * gone is recovered first. Otherwise a new instance starts with the next {@code run.id}.
+ */
+public class ResumingJobLauncher {
+
+    public static final String RUN_ID = "run.id";
+
+    private static final Logger log = LoggerFactory.getLogger(ResumingJobLauncher.class);
+
+    private final JobOperator jobOperator;
+
+    private final JobRepository jobRepository;
+
+    public ResumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+    }
+
+    /**
+     * @param parameters the identifying parameters, without {@code run.id}
+     * @throws JobExecutionAlreadyRunningException when the instance is running in a live process
+     */
+    public JobExecution launch(Job job, JobParameters parameters) throws Exception {
+        JobInstance last = this.jobRepository.getLastJobInstance(job.getName());
+        long nextRunId = 1;
+        if (last != null) {
+            JobExecution lastExecution = this.jobRepository.getLastJobExecution(last);
+            if (lastExecution != null) {
+                nextRunId = lastExecution.getJobParameters().getLong(RUN_ID, 0L) + 1;
+                if (sameIdentity(lastExecution.getJobParameters(), parameters)) {
+                    Optional<JobExecution> resumed = resume(lastExecution);
+                    if (resumed.isPresent()) {
+                        return resumed.get();
+                    }
+                }
+            }
+        }
+        JobParameters next = new JobParametersBuilder(parameters).addLong(RUN_ID, nextRunId).toJobParameters();
+        log.info("Starting {} run {} with {}", job.getName(), nextRunId, describe(parameters));
+        return this.jobOperator.start(job, next);
+    }
+
+    private Optional<JobExecution> resume(JobExecution lastExecution) throws Exception {
+        String job = lastExecution.getJobInstance().getJobName();
+        if (lastExecution.getStatus().isRunning()) {
+            Optional<ExecutionOwner> owner = ExecutionOwner.of(lastExecution);
+            if (owner.isPresent() && owner.get().mayBeAlive()) {
+                throw new JobExecutionAlreadyRunningException(job + " execution " + lastExecution.getId()
+                        + " is running in " + owner.get() + "; not starting it again");
+            }
+            log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
+                    owner.map(o -> "dead process " + o).orElse("a process that recorded no owner"));
+            lastExecution = this.jobOperator.recover(lastExecution);
+        }
+        BatchStatus status = lastExecution.getStatus();
+        if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+            log.info("Resuming {} execution {} ({}, run {})", job, lastExecution.getId(), status,
+                    lastExecution.getJobParameters().getLong(RUN_ID));
+            return Optional.of(this.jobOperator.restart(lastExecution));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameIdentity(JobParameters previous, JobParameters requested) {
+        Set<JobParameter<?>> previousIdentity = previous.getIdentifyingParameters()
+            .stream()
+            .filter(parameter -> !RUN_ID.equals(parameter.name()))
+            .collect(Collectors.toSet());
+        return previousIdentity.equals(requested.getIdentifyingParameters());
+    }
+
+    private static String describe(JobParameters parameters) {
+        return parameters.getIdentifyingParameters()
+            .stream()
+            .map(parameter -> parameter.name() + "=" + parameter.value())
+            .collect(Collectors.joining(", "));
+    }
+
+}

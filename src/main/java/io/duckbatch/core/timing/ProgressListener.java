@@ -1,0 +1,86 @@
+package io.duckbatch.core.timing;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+
+/**
+ * Prints a step's progress at most once per interval: rows done of the rows this run has to
+ * read, rows per second and the time left at that rate; and one line when the step ends.
+ */
+public class ProgressListener implements StepExecutionListener, ChunkListener<Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger("io.duckbatch.progress");
+
+    private final LongSupplier rowsToRead;
+
+    private final long intervalNanos;
+
+    private StepExecution stepExecution;
+
+    private long startNanos;
+
+    private long lastReportNanos;
+
+    /**
+     * @param rowsToRead the rows this run of the step will read, known once its reader is open
+     * @param interval the least time between two progress lines
+     */
+    public ProgressListener(LongSupplier rowsToRead, Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("progress interval must not be negative, was " + interval);
+        }
+        this.rowsToRead = rowsToRead;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        this.stepExecution = stepExecution;
+        this.startNanos = System.nanoTime();
+        this.lastReportNanos = this.startNanos;
+    }
+
+    @Override
+    public void afterChunk(Chunk<Object> chunk) {
+        long now = System.nanoTime();
+        if (now - this.lastReportNanos >= this.intervalNanos) {
+            this.lastReportNanos = now;
+            report(now);
+        }
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        long elapsed = System.nanoTime() - this.startNanos;
+        log.info(String.format(Locale.ROOT, "[%s] %s: %,d rows read, %,d written in %.1f s (%,.0f rows/s)",
+                stepExecution.getStepName(), stepExecution.getStatus(), stepExecution.getReadCount(),
+                stepExecution.getWriteCount(), elapsed / 1e9, rate(stepExecution.getReadCount(), elapsed)));
+        return null;
+    }
+
+    private void report(long now) {
+        long done = this.stepExecution.getReadCount();
+        long total = this.rowsToRead.getAsLong();
+        long elapsed = now - this.startNanos;
+        double rate = rate(done, elapsed);
+        String eta = (rate > 0 && total >= done) ? String.format(Locale.ROOT, "%.0f s", (total - done) / rate) : "?";
+        double percent = (total > 0) ? 100.0 * done / total : 100.0;
+        log.info(String.format(Locale.ROOT, "[%s] %,d / %,d rows (%.1f%%), %,.0f rows/s, ETA %s",
+                this.stepExecution.getStepName(), done, total, percent, rate, eta));
+    }
+
+    private static double rate(long rows, long nanos) {
+        return (nanos > 0) ? rows * 1e9 / nanos : 0;
+    }
+
+}

@@ -1,0 +1,197 @@
+package io.duckbatch.jobs.scoring;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.TableCheck;
+import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.resume.DestinationCheckpoint;
+import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.SimplerTimer;
+import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.write.AppenderItemWriter;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Job {@code companyScoring}: every RTIC code is a task (a partition of step
+ * {@code scoreCompanies}); each task reads all companies through the keyset reader, scores
+ * them in a {@link RticScorer} and appends those passing the threshold to the target's
+ * {@code rtic_scores}. Completed tasks are skipped on restart (job repository); an
+ * interrupted task resumes after its own {@code MAX(company_number)} in {@code rtic_scores}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CompanyScoringJobConfiguration {
+
+    public static final String JOB_NAME = "companyScoring";
+
+    static final String TARGET_TABLE = "rtic_scores";
+
+    static final String TARGET_DDL = "CREATE TABLE IF NOT EXISTS " + TARGET_TABLE
+            + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL, score DOUBLE NOT NULL,"
+            + " matched_keywords VARCHAR[])";
+
+    static final String RTIC_CODE = "rticCode";
+
+    @Bean
+    Job companyScoring(JobRepository jobRepository, Step checkScoringInputs, Step prepareScoringTarget,
+            Step scoreCompanies) {
+        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .start(checkScoringInputs)
+            .next(prepareScoringTarget)
+            .next(scoreCompanies)
+            .build();
+    }
+
+    /** Fails on a bad source before anything is written to the target. */
+    @Bean
+    Step checkScoringInputs(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource sourceDatabase, DuckbatchProperties properties) {
+        return new StepBuilder("checkScoringInputs", jobRepository).tasklet((contribution, chunkContext) -> {
+            try (Connection connection = sourceDatabase.getConnection()) {
+                companyReader(sourceDatabase, properties, null, null).getQuery().verify(connection, sourceDatabase.toString());
+                TableCheck.requireColumns(connection, sourceDatabase.toString(), RticCodes.TABLE, RticCodes.COLUMNS);
+            }
+            return RepeatStatus.FINISHED;
+        }, transactionManager).allowStartIfComplete(true).build();
+    }
+
+    @Bean
+    Step prepareScoringTarget(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase) {
+        return new StepBuilder("prepareScoringTarget", jobRepository).tasklet((contribution, chunkContext) -> {
+            try (Connection connection = targetDatabase.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(TARGET_DDL);
+            }
+            return RepeatStatus.FINISHED;
+        }, transactionManager).allowStartIfComplete(true).build();
+    }
+
+    /** One partition per RTIC code, named by the code. */
+    @Bean
+    Partitioner rticPartitioner(DuckDbDataSource sourceDatabase) {
+        return gridSize -> {
+            try {
+                Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+                for (RticCode code : RticCodes.all(sourceDatabase)) {
+                    ExecutionContext context = new ExecutionContext();
+                    context.putString(RTIC_CODE, code.code());
+                    partitions.put(code.code(), context);
+                }
+                return partitions;
+            }
+            catch (java.sql.SQLException ex) {
+                throw new IllegalStateException("Cannot read RTIC codes from " + sourceDatabase + ": " + ex.getMessage(), ex);
+            }
+        };
+    }
+
+    @Bean
+    Step scoreCompanies(JobRepository jobRepository, Partitioner rticPartitioner, Step scoreRticCode) {
+        return new StepBuilder("scoreCompanies", jobRepository).partitioner(scoreRticCode.getName(), rticPartitioner)
+            .step(scoreRticCode)
+            .build();
+    }
+
+    @Bean
+    Step scoreRticCode(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckbatchProperties properties, KeysetItemReader<Company> scoringReader,
+            BatchTransformerItemProcessor<Company, RticScore> scoringProcessor,
+            AppenderItemWriter<RticScore> scoringWriter, PhaseTimingListener phaseTimingListener,
+            ProgressListener scoringProgress) {
+        return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
+            .transactionManager(transactionManager)
+            .reader(scoringReader)
+            .processor(scoringProcessor)
+            .writer(scoringWriter)
+            .listener(phaseTimingListener)
+            .listener(scoringProgress)
+            .build();
+    }
+
+    @Bean
+    @StepScope
+    KeysetItemReader<Company> scoringReader(DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            DuckbatchProperties properties, StepTimers stepTimers, @Value("#{stepExecution}") StepExecution step,
+            @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String rticCode) {
+        DestinationCheckpoint checkpoint = DestinationCheckpoint.builder()
+            .destination(targetDatabase)
+            .table(TARGET_TABLE)
+            .keyColumn("company_number")
+            .task("rtic_code", rticCode)
+            .build();
+        return companyReader(sourceDatabase, properties, checkpoint, stepTimers.forStep(step));
+    }
+
+    private static KeysetItemReader<Company> companyReader(DuckDbDataSource sourceDatabase,
+            DuckbatchProperties properties, DestinationCheckpoint checkpoint, SimplerTimer timer) {
+        return KeysetItemReader.<Company>builder()
+            .name("companies")
+            .dataSource(sourceDatabase)
+            .table("companies")
+            .keyColumn("company_number")
+            .columns("name", "sic_codes")
+            .pageSize(properties.getPageSize())
+            .rowMapper((rs, row) -> new Company(rs.getString(1), rs.getString(2), RticCodes.strings(rs.getArray(3))))
+            .resumeFrom(checkpoint)
+            .timer(timer)
+            .build();
+    }
+
+    @Bean
+    @StepScope
+    BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(DuckDbDataSource sourceDatabase,
+            DuckbatchProperties properties, StepTimers stepTimers, @Value("#{stepExecution}") StepExecution step,
+            @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String rticCode) {
+        return BatchTransformerItemProcessor.<Company, RticScore>builder().transformer(stepExecution -> {
+            try {
+                return new RticScorer(RticCodes.find(sourceDatabase, rticCode), properties.getScoring().getThreshold());
+            }
+            catch (java.sql.SQLException ex) {
+                throw new IllegalStateException("Cannot load RTIC code " + rticCode + ": " + ex.getMessage(), ex);
+            }
+        }).timer(stepTimers.forStep(step)).build();
+    }
+
+    @Bean
+    @StepScope
+    AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, StepTimers stepTimers,
+            @Value("#{stepExecution}") StepExecution step) {
+        return AppenderItemWriter.<RticScore>builder()
+            .dataSource(targetDatabase)
+            .table(TARGET_TABLE)
+            .binder((score, row) -> row.append(score.rticCode())
+                .append(score.companyNumber())
+                .append(score.score())
+                .append(score.matchedKeywords()))
+            .timer(stepTimers.forStep(step))
+            .build();
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener scoringProgress(KeysetItemReader<Company> scoringReader, DuckbatchProperties properties) {
+        return new ProgressListener(scoringReader::getRowsToRead, properties.getProgressInterval());
+    }
+
+}

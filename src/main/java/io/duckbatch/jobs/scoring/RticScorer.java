@@ -1,0 +1,103 @@
+package io.duckbatch.jobs.scoring;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.duckbatch.core.process.BatchTransformer;
+
+/**
+ * Scores a company against one RTIC code (rule 7): keywords found in the company's name
+ * weigh {@value #KEYWORD_WEIGHT} (two or more keywords give the full weight), a SIC code
+ * starting with one of the code's prefixes weighs {@value #SIC_WEIGHT}. Companies scoring
+ * below the threshold are filtered out. Everything that does not depend on the company is
+ * computed once, in the constructor.
+ */
+public class RticScorer implements BatchTransformer<Company, RticScore> {
+
+    static final double KEYWORD_WEIGHT = 0.6;
+
+    static final double SIC_WEIGHT = 0.4;
+
+    /** Keyword matches that earn the full keyword weight. */
+    private static final int FULL_KEYWORD_MATCHES = 2;
+
+    // Pre-computed once per step (rule 7):
+    private final Map<String, String> keywordByToken; // lower-case token -> keyword as configured
+
+    private final Pattern tokenSeparator;
+
+    private final String[] sicPrefixes;
+
+    private final double[] scoreByMatches; // keyword part of the score, by number of matches
+
+    private final String rticCode; // the template's constant column
+
+    private final double threshold;
+
+    public RticScorer(RticCode code, double threshold) {
+        this.rticCode = code.code();
+        this.threshold = threshold;
+        this.keywordByToken = new HashMap<>();
+        for (String keyword : code.keywords()) {
+            this.keywordByToken.put(keyword.toLowerCase(Locale.ROOT), keyword);
+        }
+        this.tokenSeparator = Pattern.compile("[^\\p{L}\\p{N}]+");
+        this.sicPrefixes = code.sicPrefixes().toArray(String[]::new);
+        this.scoreByMatches = new double[FULL_KEYWORD_MATCHES + 1];
+        for (int matches = 0; matches <= FULL_KEYWORD_MATCHES; matches++) {
+            this.scoreByMatches[matches] = KEYWORD_WEIGHT * matches / FULL_KEYWORD_MATCHES;
+        }
+    }
+
+    @Override
+    public RticScore transform(Company company) {
+        List<String> matched = matchKeywords(company.name());
+        double score = this.scoreByMatches[Math.min(matched.size(), FULL_KEYWORD_MATCHES)]
+                + (hasSicPrefix(company.sicCodes()) ? SIC_WEIGHT : 0);
+        if (score < this.threshold) {
+            return null;
+        }
+        return new RticScore(this.rticCode, company.companyNumber(), score, matched);
+    }
+
+    private List<String> matchKeywords(String name) {
+        if (name == null) {
+            return List.of();
+        }
+        List<String> matched = null;
+        for (String token : this.tokenSeparator.split(name.toLowerCase(Locale.ROOT))) {
+            String keyword = this.keywordByToken.get(token);
+            if (keyword != null) {
+                if (matched == null) {
+                    matched = new ArrayList<>(2);
+                }
+                if (!matched.contains(keyword)) {
+                    matched.add(keyword);
+                }
+            }
+        }
+        return (matched != null) ? matched : List.of();
+    }
+
+    private boolean hasSicPrefix(List<String> sicCodes) {
+        if (sicCodes == null) {
+            return false;
+        }
+        for (String sic : sicCodes) {
+            if (sic == null) {
+                continue;
+            }
+            for (String prefix : this.sicPrefixes) {
+                if (sic.startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+}
