@@ -30,6 +30,9 @@ public class DuckbatchProperties {
     /** Least time between two progress lines of a step. */
     private Duration progressInterval = Duration.ofSeconds(5);
 
+    /** Observe every item read and processed (Spring Batch's per-item observations); costly. */
+    private boolean observeItems = false;
+
     private final Demo demo = new Demo();
 
     private final Scoring scoring = new Scoring();
@@ -89,6 +92,14 @@ public class DuckbatchProperties {
 
     public void setProgressInterval(Duration progressInterval) {
         this.progressInterval = progressInterval;
+    }
+
+    public boolean isObserveItems() {
+        return this.observeItems;
+    }
+
+    public void setObserveItems(boolean observeItems) {
+        this.observeItems = observeItems;
     }
 
     public Demo getDemo() {

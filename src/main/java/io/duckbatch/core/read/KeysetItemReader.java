@@ -104,7 +104,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 this.index = Math.min(skip, this.page.size());
             }
         }
-        catch (SQLException ex) {
+        catch (SQLException | RuntimeException ex) {
             close();
             throw new ItemStreamException("Cannot open reader '" + this.name + "' on " + this.dataSource + ": "
                     + ex.getMessage(), ex);
