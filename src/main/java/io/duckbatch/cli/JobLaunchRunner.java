@@ -111,7 +111,7 @@ public class JobLaunchRunner implements ApplicationRunner, ExitCodeGenerator {
             Console.error(job + ": " + Console.describe(failure));
         }
         Console.error(job + " execution " + execution.getId() + " ended " + execution.getStatus()
-                + "; run the same command again to resume it. Details: "
+                + "; fix the cause above, then run the same command to resume it. Details: "
                 + this.properties.getDataDir().resolve("duckbatch.log"));
         return 1;
     }

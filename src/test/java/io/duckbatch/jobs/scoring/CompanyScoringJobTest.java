@@ -1,0 +1,110 @@
+package io.duckbatch.jobs.scoring;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.support.DuckDbFiles;
+import io.duckbatch.support.ExpectedScores;
+import io.duckbatch.support.JobRepositoryFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The application as a user runs it, in-process: real DuckDB files, real H2 job repository. */
+@ExtendWith(OutputCaptureExtension.class)
+class CompanyScoringJobTest {
+
+    @TempDir
+    Path dir;
+
+    private int run(String... extra) {
+        String[] base = { "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=20000", "--duckbatch.page-size=1500",
+                "--duckbatch.chunk-size=700" };
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return DuckbatchApplication.run(args);
+    }
+
+    @Test
+    void generatesDemoDataScoresEveryCodeAndMatchesAPlainLoop(CapturedOutput output) throws Exception {
+        assertThat(run()).isZero();
+
+        Path target = this.dir.resolve("target.duckdb");
+        List<List<Object>> expected = ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5);
+        assertThat(expected).hasSizeGreaterThan(1000);
+        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
+        assertThat(output.getOut()).contains("Generating demo source")
+            .contains("Phase timing for scoreRticCode:RTIC01")
+            .containsPattern("read\\s+\\d+")
+            .contains("companyScoring execution 1 COMPLETED");
+
+        // Running the same command again starts a new instance and recomputes without duplicating.
+        assertThat(run()).isZero();
+        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
+        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(2);
+    }
+
+    @Test
+    void aNamedSourceThatDoesNotExistIsAnErrorNotGenerated(CapturedOutput output) {
+        Path missing = this.dir.resolve("elsewhere/companies.duckdb");
+        assertThat(run("--duckbatch.source=" + missing)).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: companyScoring did not run: Source database " + missing
+                + " does not exist (duckbatch.source)");
+        assertThat(missing).doesNotExist();
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
+    void aSourceWithoutTheTableFailsBeforeWritingAnything(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("bad.duckdb");
+        DuckDbFiles.execute(source, "CREATE TABLE firms (company_number VARCHAR)");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Table 'companies' not found in " + source);
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
+    void aMissingColumnIsNamed(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("bad.duckdb");
+        DuckDbFiles.execute(source, "CREATE TABLE companies (company_number VARCHAR, name VARCHAR)");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Column [sic_codes] not found in table 'companies' of " + source);
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
+    void nullKeysAreNamed(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("bad.duckdb");
+        DuckDbFiles.execute(source,
+                "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])",
+                "INSERT INTO companies VALUES ('00000001', 'A Ltd', ['62012']), (NULL, 'B Ltd', NULL)",
+                "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("has 1 row(s) with NULL key column 'company_number'");
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
+    void aTargetThatCannotBeWrittenIsNamed(CapturedOutput output) throws Exception {
+        Path blocker = this.dir.resolve("blocker");
+        Files.writeString(blocker, "a file where the target's folder should be");
+        Path target = blocker.resolve("target.duckdb");
+        assertThat(run("--duckbatch.target=" + target)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Cannot create folder " + blocker + " for DuckDB database " + target);
+    }
+
+    @Test
+    void anUnknownJobIsAUsageError(CapturedOutput output) {
+        assertThat(run("--spring.batch.job.name=noSuchJob")).isEqualTo(2);
+        assertThat(output.getErr()).contains("Unknown job 'noSuchJob'").contains("companyScoring");
+    }
+
+}

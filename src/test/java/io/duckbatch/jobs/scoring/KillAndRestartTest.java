@@ -1,0 +1,100 @@
+package io.duckbatch.jobs.scoring;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.support.DuckDbFiles;
+import io.duckbatch.support.ExpectedScores;
+import io.duckbatch.support.JobRepositoryFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exactly-once across a crash: a child JVM running companyScoring is killed with SIGKILL at
+ * a random point, twice, and the same command is then run to the end. The interrupted job
+ * instance must be continued (not restarted from scratch), and the output must equal an
+ * uninterrupted run's: same rows, no duplicates, nothing lost.
+ */
+class KillAndRestartTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> command() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), DuckbatchApplication.class.getName(),
+                "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=60000", "--duckbatch.page-size=1000",
+                "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s");
+    }
+
+    /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
+    private void runAndKill(int attempt) throws Exception {
+        Process process = new ProcessBuilder(command()).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        CompletableFuture<Void> firstProgress = new CompletableFuture<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    if (line.contains(" rows (")) {
+                        firstProgress.complete(null);
+                    }
+                }
+            }
+            catch (Exception ignored) {
+                // the process was killed
+            }
+        });
+        pump.start();
+        firstProgress.get(120, TimeUnit.SECONDS);
+        Thread.sleep(ThreadLocalRandom.current().nextLong(50, 2500));
+        assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        pump.join(5000);
+        assertThat(process.exitValue()).isEqualTo(137);
+    }
+
+    @Test
+    void killedRunsResumeTheSameInstanceAndEndExactlyOnce() throws Exception {
+        runAndKill(1);
+        long rowsAfterFirstKill = DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores");
+        runAndKill(2);
+
+        Process last = new ProcessBuilder(command()).redirectErrorStream(true).start();
+        String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(output).isZero();
+
+        assertThat(output).contains("Recovering companyScoring execution").contains("Resuming companyScoring execution");
+        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
+        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_EXECUTION")).isEqualTo(3);
+        assertThat(JobRepositoryFiles.column(this.dir,
+                "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID")).containsExactly("FAILED", "FAILED", "COMPLETED");
+        // Tasks that completed before a kill are not run again.
+        long scoringStepsRun = JobRepositoryFiles.count(this.dir,
+                "SELECT count(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'scoreRticCode:%'");
+        assertThat(scoringStepsRun).isLessThan(3 * 20);
+
+        Path target = this.dir.resolve("target.duckdb");
+        assertThat(DuckDbFiles.count(target,
+                "SELECT count(*) FROM (SELECT rtic_code, company_number FROM rtic_scores GROUP BY ALL HAVING count(*) > 1)"))
+            .isZero();
+        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL))
+            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
+        assertThat(rowsAfterFirstKill).isLessThan(DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores"));
+    }
+
+}
