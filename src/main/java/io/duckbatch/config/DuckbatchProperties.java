@@ -25,7 +25,7 @@ public class DuckbatchProperties {
     private int chunkSize = 10_000;
 
     /** Rows per keyset page query. */
-    private int pageSize = 10_000;
+    private int pageSize = 50_000;
 
     /** Least time between two progress lines of a step. */
     private Duration progressInterval = Duration.ofSeconds(5);
