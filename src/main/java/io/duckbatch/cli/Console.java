@@ -1,8 +1,5 @@
 package io.duckbatch.cli;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
-
 /**
  * What a person sees on the terminal when something goes wrong: one line per problem, with
  * the full stack trace kept in the log file.
@@ -18,20 +15,28 @@ public final class Console {
     }
 
     /**
-     * The messages along a cause chain, outermost first, each once: components wrap
-     * failures with what they were doing, DuckDB adds what it found.
+     * One line for a failure: its outermost message (components wrap failures with what they
+     * were doing and where), plus the root cause's first line when that adds something.
      */
     public static String describe(Throwable failure) {
-        Set<String> messages = new LinkedHashSet<>();
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && !message.isBlank()
-                    && messages.stream().noneMatch(existing -> existing.contains(message.strip()))) {
-                messages.add(message.strip());
-            }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        String first = messages.isEmpty() ? failure.getClass().getName() : String.join(" <- ", messages);
-        return first.replaceAll("\\s*\\R\\s*", " ");
+        String outer = firstLine(failure);
+        String inner = firstLine(root);
+        if (outer == null) {
+            return (inner != null) ? inner : failure.getClass().getName();
+        }
+        return (root == failure || inner == null || outer.contains(inner)) ? outer : outer + " (cause: " + inner + ")";
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = t.getMessage();
+        if (message == null || message.isBlank()) {
+            return null;
+        }
+        return message.strip().lines().findFirst().orElse("").strip();
     }
 
 }

@@ -11,8 +11,17 @@ import ch.qos.logback.core.spi.FilterReply;
  */
 public class ConsoleLogFilter extends Filter<ILoggingEvent> {
 
+    /** Loggers whose errors the launch runner reports itself, one line per cause. */
+    private static final String[] REPORTED_BY_DUCKBATCH = { "org.springframework.batch.core.step.AbstractStep",
+            "org.springframework.batch.core.job.AbstractJob" };
+
     @Override
     public FilterReply decide(ILoggingEvent event) {
+        for (String logger : REPORTED_BY_DUCKBATCH) {
+            if (event.getLoggerName().equals(logger)) {
+                return FilterReply.DENY;
+            }
+        }
         if (event.getLevel().isGreaterOrEqual(Level.WARN) || event.getLoggerName().startsWith("io.duckbatch")) {
             return FilterReply.NEUTRAL;
         }

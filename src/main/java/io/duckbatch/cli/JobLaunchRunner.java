@@ -107,12 +107,14 @@ public class JobLaunchRunner implements ApplicationRunner, ExitCodeGenerator {
             log.info("{} execution {} COMPLETED in {} s", job, execution.getId(), took.toMillis() / 1000.0);
             return 0;
         }
-        for (Throwable failure : execution.getAllFailureExceptions()) {
-            Console.error(job + ": " + Console.describe(failure));
-        }
-        Console.error(job + " execution " + execution.getId() + " ended " + execution.getStatus()
-                + "; fix the cause above, then run the same command to resume it. Details: "
-                + this.properties.getDataDir().resolve("duckbatch.log"));
+        // A task's failure also fails its partitioned step and the job: say each cause once.
+        execution.getAllFailureExceptions()
+            .stream()
+            .map(Console::describe)
+            .distinct()
+            .forEach(cause -> Console.error(job + " execution " + execution.getId() + " " + execution.getStatus() + ": " + cause));
+        log.info("Fix the cause, then run the same command to resume execution {}. Details: {}", execution.getId(),
+                this.properties.getDataDir().resolve("duckbatch.log"));
         return 1;
     }
 

@@ -83,6 +83,10 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
                 Files.createDirectories(parent);
             }
         }
+        catch (java.nio.file.FileAlreadyExistsException ex) {
+            throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": "
+                    + ex.getFile() + " is a file, not a folder", ex);
+        }
         catch (java.io.IOException | SecurityException ex) {
             throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": " + ex, ex);
         }

@@ -57,6 +57,7 @@ public class PhaseTimingListener implements StepExecutionListener, ChunkListener
     public ExitStatus afterStep(StepExecution stepExecution) {
         publish();
         this.timers.release(stepExecution);
+        JobPhaseSummary.record(stepExecution, this.timer.snapshot());
         LocalDateTime start = stepExecution.getStartTime();
         long wallNanos = (start != null) ? Duration.between(start, LocalDateTime.now()).toNanos() : this.timer.elapsedNanos();
         log.info("{}", table(stepExecution.getStepName(), this.timer.snapshot(), wallNanos));

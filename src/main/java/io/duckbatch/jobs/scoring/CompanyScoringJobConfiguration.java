@@ -12,6 +12,7 @@ import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -57,6 +58,7 @@ public class CompanyScoringJobConfiguration {
     Job companyScoring(JobRepository jobRepository, Step checkScoringInputs, Step prepareScoringTarget,
             Step scoreCompanies) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .listener(new JobPhaseSummary())
             .start(checkScoringInputs)
             .next(prepareScoringTarget)
             .next(scoreCompanies)

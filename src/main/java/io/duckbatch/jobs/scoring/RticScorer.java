@@ -34,12 +34,12 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
 
     private final double[] scoreByMatches; // keyword part of the score, by number of matches
 
-    private final String rticCode; // the template's constant column
+    private final RticScore template; // the constant columns of every row of this code
 
     private final double threshold;
 
     public RticScorer(RticCode code, double threshold) {
-        this.rticCode = code.code();
+        this.template = new RticScore(code.code(), null, 0, List.of());
         this.threshold = threshold;
         this.keywordByToken = new HashMap<>();
         for (String keyword : code.keywords()) {
@@ -61,7 +61,7 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         if (score < this.threshold) {
             return null;
         }
-        return new RticScore(this.rticCode, company.companyNumber(), score, matched);
+        return this.template.with(company.companyNumber(), score, matched);
     }
 
     private List<String> matchKeywords(String name) {

@@ -44,6 +44,7 @@ class CompanyScoringJobTest {
         assertThat(output.getOut()).contains("Generating demo source")
             .contains("Phase timing for scoreRticCode:RTIC01")
             .containsPattern("read\\s+\\d+")
+            .contains("Phase timing for job companyScoring execution 1")
             .contains("companyScoring execution 1 COMPLETED");
 
         // Running the same command again starts a new instance and recomputes without duplicating.
@@ -67,7 +68,10 @@ class CompanyScoringJobTest {
         Path source = this.dir.resolve("bad.duckdb");
         DuckDbFiles.execute(source, "CREATE TABLE firms (company_number VARCHAR)");
         assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
-        assertThat(output.getErr()).contains("Table 'companies' not found in " + source);
+        assertThat(output.getErr()).contains("ERROR: companyScoring execution 1 FAILED: Table 'companies' not found in " + source)
+            .doesNotContain("Catalog Error");
+        assertThat(output.getOut()).contains("Fix the cause, then run the same command to resume execution 1")
+            .doesNotContain("Encountered an error executing step");
         assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
     }
 
