@@ -2,15 +2,15 @@ package io.duckbatch.support;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
+import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.jobs.scoring.Company;
 import io.duckbatch.jobs.scoring.RticCode;
+import io.duckbatch.jobs.scoring.RticCodes;
 import io.duckbatch.jobs.scoring.RticScore;
 import io.duckbatch.jobs.scoring.RticScorer;
 
@@ -29,22 +29,14 @@ public final class ExpectedScores {
     }
 
     public static List<List<Object>> compute(Path source, double threshold) throws Exception {
-        Properties readOnly = new Properties();
-        readOnly.setProperty("duckdb.read_only", "true");
-        List<RticCode> codes = new ArrayList<>();
+        List<RticCode> codes;
         List<Company> companies = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + source, readOnly);
-                Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery(
-                    "SELECT rtic_code, label, keywords, sic_prefixes FROM rtic_codes ORDER BY rtic_code")) {
+        try (DuckDbDataSource database = DuckDbDataSource.readOnly(source)) {
+            codes = RticCodes.all(database);
+            try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT company_number, name, sic_codes FROM companies ORDER BY company_number")) {
                 while (rs.next()) {
-                    codes.add(new RticCode(rs.getString(1), rs.getString(2), strings(rs.getArray(3)), strings(rs.getArray(4))));
-                }
-            }
-            try (ResultSet rs = statement.executeQuery(
-                    "SELECT company_number, name, sic_codes FROM companies ORDER BY company_number")) {
-                while (rs.next()) {
-                    companies.add(new Company(rs.getString(1), rs.getString(2), strings(rs.getArray(3))));
+                    companies.add(new Company(rs.getString(1), rs.getString(2), RticCodes.strings(rs.getArray(3))));
                 }
             }
         }
@@ -60,17 +52,6 @@ public final class ExpectedScores {
             }
         }
         return rows;
-    }
-
-    private static List<String> strings(java.sql.Array array) throws Exception {
-        if (array == null) {
-            return null;
-        }
-        List<String> values = new ArrayList<>();
-        for (Object value : (Object[]) array.getArray()) {
-            values.add((String) value);
-        }
-        return values;
     }
 
 }

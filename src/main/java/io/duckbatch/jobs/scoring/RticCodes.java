@@ -52,7 +52,7 @@ public final class RticCodes {
     }
 
     /** A VARCHAR[] value as a list ({@code null} stays {@code null}). */
-    static List<String> strings(Array array) throws SQLException {
+    public static List<String> strings(Array array) throws SQLException {
         if (array == null) {
             return null;
         }
