@@ -94,6 +94,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 skip = context.getInt(key("pageIndex"), 0);
             }
             this.rowsToRead = this.query.countRemaining(this.connection, this.nextPageStartKey) - skip;
+            context.putLong(rowsToReadKey(this.name), this.rowsToRead);
             this.firstPage = this.connection.prepareStatement(this.query.pageSql(false));
             this.nextPage = this.connection.prepareStatement(this.query.pageSql(true));
             this.page.clear();
@@ -181,6 +182,11 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
     /** Rows this run of the reader has to read, known once it is open. */
     public long getRowsToRead() {
         return this.rowsToRead;
+    }
+
+    /** The ExecutionContext key under which a reader named {@code name} records its rows to read. */
+    public static String rowsToReadKey(String name) {
+        return name + ".rowsToRead";
     }
 
     public KeysetQuery getQuery() {

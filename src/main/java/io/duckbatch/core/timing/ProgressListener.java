@@ -2,7 +2,6 @@ package io.duckbatch.core.timing;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,7 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 
     private static final Logger log = LoggerFactory.getLogger("io.duckbatch.progress");
 
-    private final LongSupplier rowsToRead;
+    private final String rowsToReadKey;
 
     private final long intervalNanos;
 
@@ -32,14 +31,15 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
     private long lastReportNanos;
 
     /**
-     * @param rowsToRead the rows this run of the step will read, known once its reader is open
+     * @param rowsToReadKey the step ExecutionContext key where the reader records the rows
+     * this run will read (e.g. {@code KeysetItemReader.rowsToReadKey(name)})
      * @param interval the least time between two progress lines
      */
-    public ProgressListener(LongSupplier rowsToRead, Duration interval) {
+    public ProgressListener(String rowsToReadKey, Duration interval) {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("progress interval must not be negative, was " + interval);
         }
-        this.rowsToRead = rowsToRead;
+        this.rowsToReadKey = rowsToReadKey;
         this.intervalNanos = interval.toNanos();
     }
 
@@ -70,7 +70,7 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 
     private void report(long now) {
         long done = this.stepExecution.getReadCount();
-        long total = this.rowsToRead.getAsLong();
+        long total = this.stepExecution.getExecutionContext().getLong(this.rowsToReadKey, 0L);
         long elapsed = now - this.startNanos;
         double rate = rate(done, elapsed);
         String eta = (rate > 0 && total >= done) ? String.format(Locale.ROOT, "%.0f s", (total - done) / rate) : "?";

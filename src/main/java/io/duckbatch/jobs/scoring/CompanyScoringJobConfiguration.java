@@ -12,6 +12,7 @@ import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.step.PerStepExecution;
 import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
@@ -29,7 +30,6 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -53,6 +53,8 @@ public class CompanyScoringJobConfiguration {
             + " matched_keywords VARCHAR[])";
 
     static final String RTIC_CODE = "rticCode";
+
+    private static final String READER_NAME = "companies";
 
     @Bean
     Job companyScoring(JobRepository jobRepository, Step checkScoringInputs, Step prepareScoringTarget,
@@ -115,40 +117,42 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
+    /**
+     * One RTIC code. Reader, processor and writer are built per step execution (per task and
+     * thread) by {@link PerStepExecution}, not as step-scoped proxies, which would cost a
+     * bean lookup and a reflective call per item.
+     */
     @Bean
     Step scoreRticCode(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckbatchProperties properties, KeysetItemReader<Company> scoringReader,
-            BatchTransformerItemProcessor<Company, RticScore> scoringProcessor,
-            AppenderItemWriter<RticScore> scoringWriter, PhaseTimingListener phaseTimingListener,
-            ProgressListener scoringProgress) {
+            DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
         return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
             .transactionManager(transactionManager)
-            .reader(scoringReader)
-            .processor(scoringProcessor)
-            .writer(scoringWriter)
+            .reader(PerStepExecution.reader(step -> scoringReader(step, sourceDatabase, targetDatabase, properties,
+                    stepTimers.forStep(step))))
+            .processor(PerStepExecution.processor(
+                    step -> scoringProcessor(step, sourceDatabase, properties, stepTimers.forStep(step))))
+            .writer(PerStepExecution.writer(step -> scoringWriter(targetDatabase, stepTimers.forStep(step))))
             .listener(phaseTimingListener)
             .listener(scoringProgress)
             .build();
     }
 
-    @Bean
-    @StepScope
-    KeysetItemReader<Company> scoringReader(DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            DuckbatchProperties properties, StepTimers stepTimers, @Value("#{stepExecution}") StepExecution step,
-            @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String rticCode) {
+    private static KeysetItemReader<Company> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
         DestinationCheckpoint checkpoint = DestinationCheckpoint.builder()
             .destination(targetDatabase)
             .table(TARGET_TABLE)
             .keyColumn("company_number")
-            .task("rtic_code", rticCode)
+            .task("rtic_code", rticCode(step))
             .build();
-        return companyReader(sourceDatabase, properties, checkpoint, stepTimers.forStep(step));
+        return companyReader(sourceDatabase, properties, checkpoint, timer);
     }
 
     private static KeysetItemReader<Company> companyReader(DuckDbDataSource sourceDatabase,
             DuckbatchProperties properties, DestinationCheckpoint checkpoint, SimplerTimer timer) {
         return KeysetItemReader.<Company>builder()
-            .name("companies")
+            .name(READER_NAME)
             .dataSource(sourceDatabase)
             .table("companies")
             .keyColumn("company_number")
@@ -160,25 +164,20 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
-    @Bean
-    @StepScope
-    BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(DuckDbDataSource sourceDatabase,
-            DuckbatchProperties properties, StepTimers stepTimers, @Value("#{stepExecution}") StepExecution step,
-            @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String rticCode) {
+    private static BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(StepExecution step,
+            DuckDbDataSource sourceDatabase, DuckbatchProperties properties, SimplerTimer timer) {
+        String code = rticCode(step);
         return BatchTransformerItemProcessor.<Company, RticScore>builder().transformer(stepExecution -> {
             try {
-                return new RticScorer(RticCodes.find(sourceDatabase, rticCode), properties.getScoring().getThreshold());
+                return new RticScorer(RticCodes.find(sourceDatabase, code), properties.getScoring().getThreshold());
             }
             catch (java.sql.SQLException ex) {
-                throw new IllegalStateException("Cannot load RTIC code " + rticCode + ": " + ex.getMessage(), ex);
+                throw new IllegalStateException("Cannot load RTIC code " + code + ": " + ex.getMessage(), ex);
             }
-        }).timer(stepTimers.forStep(step)).build();
+        }).timer(timer).build();
     }
 
-    @Bean
-    @StepScope
-    AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, StepTimers stepTimers,
-            @Value("#{stepExecution}") StepExecution step) {
+    private static AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
         return AppenderItemWriter.<RticScore>builder()
             .dataSource(targetDatabase)
             .table(TARGET_TABLE)
@@ -186,14 +185,18 @@ public class CompanyScoringJobConfiguration {
                 .append(score.companyNumber())
                 .append(score.score())
                 .append(score.matchedKeywords()))
-            .timer(stepTimers.forStep(step))
+            .timer(timer)
             .build();
+    }
+
+    private static String rticCode(StepExecution step) {
+        return step.getExecutionContext().getString(RTIC_CODE);
     }
 
     @Bean
     @StepScope
-    ProgressListener scoringProgress(KeysetItemReader<Company> scoringReader, DuckbatchProperties properties) {
-        return new ProgressListener(scoringReader::getRowsToRead, properties.getProgressInterval());
+    ProgressListener scoringProgress(DuckbatchProperties properties) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
     }
 
 }

@@ -1,0 +1,146 @@
+package io.duckbatch.core.step;
+
+import java.util.function.Function;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
+
+/**
+ * A fresh reader, processor or writer for every step execution, as {@code @StepScope}
+ * gives, but without a scoped proxy on the per-item path: a step-scoped proxy looks its
+ * target up in the bean factory and invokes it by reflection on every {@code read()} and
+ * {@code process()}. Here the component is built in {@code beforeStep} from the step
+ * execution and kept per thread (partitions of one step run on different threads), so each
+ * item costs one ThreadLocal read. The component's own {@link StepExecutionListener} and
+ * {@link ItemStream} callbacks are forwarded.
+ */
+public final class PerStepExecution {
+
+    private PerStepExecution() {
+    }
+
+    public static <T> ItemStreamReader<T> reader(Function<StepExecution, ? extends ItemStreamReader<T>> factory) {
+        return new Reader<>(factory);
+    }
+
+    public static <I, O> ItemProcessor<I, O> processor(Function<StepExecution, ? extends ItemProcessor<I, O>> factory) {
+        return new Processor<>(factory);
+    }
+
+    public static <T> ItemStreamWriter<T> writer(Function<StepExecution, ? extends ItemStreamWriter<T>> factory) {
+        return new Writer<>(factory);
+    }
+
+    /** Holds the current thread's component between beforeStep and afterStep. */
+    private abstract static class Holder<C> implements StepExecutionListener, ItemStream {
+
+        private final Function<StepExecution, ? extends C> factory;
+
+        private final ThreadLocal<C> current = new ThreadLocal<>();
+
+        Holder(Function<StepExecution, ? extends C> factory) {
+            if (factory == null) {
+                throw new IllegalArgumentException("PerStepExecution needs a factory: stepExecution -> component");
+            }
+            this.factory = factory;
+        }
+
+        final C current() {
+            C component = this.current.get();
+            if (component == null) {
+                throw new IllegalStateException(
+                        "No component for this thread: a PerStepExecution component is only usable inside its step");
+            }
+            return component;
+        }
+
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            C component = this.factory.apply(stepExecution);
+            this.current.set(component);
+            if (component instanceof StepExecutionListener listener) {
+                listener.beforeStep(stepExecution);
+            }
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            try {
+                return (this.current.get() instanceof StepExecutionListener listener) ? listener.afterStep(stepExecution) : null;
+            }
+            finally {
+                this.current.remove();
+            }
+        }
+
+        @Override
+        public void open(ExecutionContext executionContext) {
+            if (current() instanceof ItemStream stream) {
+                stream.open(executionContext);
+            }
+        }
+
+        @Override
+        public void update(ExecutionContext executionContext) {
+            if (current() instanceof ItemStream stream) {
+                stream.update(executionContext);
+            }
+        }
+
+        @Override
+        public void close() {
+            // close() also runs when open() failed before a component existed
+            if (this.current.get() instanceof ItemStream stream) {
+                stream.close();
+            }
+        }
+
+    }
+
+    private static final class Reader<T> extends Holder<ItemStreamReader<T>> implements ItemStreamReader<T> {
+
+        Reader(Function<StepExecution, ? extends ItemStreamReader<T>> factory) {
+            super(factory);
+        }
+
+        @Override
+        public T read() throws Exception {
+            return current().read();
+        }
+
+    }
+
+    private static final class Processor<I, O> extends Holder<ItemProcessor<I, O>> implements ItemProcessor<I, O> {
+
+        Processor(Function<StepExecution, ? extends ItemProcessor<I, O>> factory) {
+            super(factory);
+        }
+
+        @Override
+        public O process(I item) throws Exception {
+            return current().process(item);
+        }
+
+    }
+
+    private static final class Writer<T> extends Holder<ItemStreamWriter<T>> implements ItemStreamWriter<T> {
+
+        Writer(Function<StepExecution, ? extends ItemStreamWriter<T>> factory) {
+            super(factory);
+        }
+
+        @Override
+        public void write(Chunk<? extends T> chunk) throws Exception {
+            current().write(chunk);
+        }
+
+    }
+
+}
