@@ -21,7 +21,7 @@ public class DuckbatchApplication {
             return SpringApplication.exit(context);
         }
         catch (RuntimeException ex) {
-            Console.error("duckbatch could not start: " + Console.describe(ex));
+            Console.error("duckbatch could not start: " + Console.describeStartFailure(ex));
             return 1;
         }
     }

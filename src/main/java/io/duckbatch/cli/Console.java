@@ -15,20 +15,34 @@ public final class Console {
     }
 
     /**
-     * One line for a failure: its outermost message (components wrap failures with what they
-     * were doing and where), plus the root cause's first line when that adds something.
+     * One line for a job failure: its outermost message (components wrap failures with what
+     * they were doing and where), plus the root cause's first line when that adds something.
      */
     public static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = innermost(failure);
         String outer = firstLine(failure);
         String inner = firstLine(root);
         if (outer == null) {
             return (inner != null) ? inner : failure.getClass().getName();
         }
         return (root == failure || inner == null || outer.contains(inner)) ? outer : outer + " (cause: " + inner + ")";
+    }
+
+    /**
+     * One line for a failed application start: the innermost cause, since Spring's
+     * bean-creation wrappers around it only list the beans that depended on it.
+     */
+    public static String describeStartFailure(Throwable failure) {
+        String line = firstLine(innermost(failure));
+        return (line != null) ? line : failure.getClass().getName();
+    }
+
+    private static Throwable innermost(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static String firstLine(Throwable t) {

@@ -11,9 +11,9 @@ import ch.qos.logback.core.spi.FilterReply;
  */
 public class ConsoleLogFilter extends Filter<ILoggingEvent> {
 
-    /** Loggers whose errors the launch runner reports itself, one line per cause. */
+    /** Loggers whose errors duckbatch reports itself, one line per cause (job or start failures). */
     private static final String[] REPORTED_BY_DUCKBATCH = { "org.springframework.batch.core.step.AbstractStep",
-            "org.springframework.batch.core.job.AbstractJob" };
+            "org.springframework.batch.core.job.AbstractJob", "org.springframework.boot.SpringApplication" };
 
     @Override
     public FilterReply decide(ILoggingEvent event) {
@@ -21,6 +21,9 @@ public class ConsoleLogFilter extends Filter<ILoggingEvent> {
             if (event.getLoggerName().equals(logger)) {
                 return FilterReply.DENY;
             }
+        }
+        if (event.getMessage() != null && event.getMessage().startsWith("Exception encountered during context initialization")) {
+            return FilterReply.DENY;
         }
         if (event.getLevel().isGreaterOrEqual(Level.WARN) || event.getLoggerName().startsWith("io.duckbatch")) {
             return FilterReply.NEUTRAL;

@@ -105,10 +105,4 @@ class CompanyScoringJobTest {
         assertThat(output.getErr()).contains("Cannot create folder " + blocker + " for DuckDB database " + target);
     }
 
-    @Test
-    void anUnknownJobIsAUsageError(CapturedOutput output) {
-        assertThat(run("--spring.batch.job.name=noSuchJob")).isEqualTo(2);
-        assertThat(output.getErr()).contains("Unknown job 'noSuchJob'").contains("companyScoring");
-    }
-
 }
