@@ -75,7 +75,7 @@ public class DuckbatchProperties {
     }
 
     public void setChunkSize(int chunkSize) {
-        this.chunkSize = chunkSize;
+        this.chunkSize = atLeastOne("duckbatch.chunk-size", chunkSize);
     }
 
     public int getPageSize() {
@@ -83,7 +83,7 @@ public class DuckbatchProperties {
     }
 
     public void setPageSize(int pageSize) {
-        this.pageSize = pageSize;
+        this.pageSize = atLeastOne("duckbatch.page-size", pageSize);
     }
 
     public Duration getProgressInterval() {
@@ -100,6 +100,13 @@ public class DuckbatchProperties {
 
     public void setObserveItems(boolean observeItems) {
         this.observeItems = observeItems;
+    }
+
+    private static int atLeastOne(String property, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(property + " must be at least 1, was " + value);
+        }
+        return value;
     }
 
     public Demo getDemo() {

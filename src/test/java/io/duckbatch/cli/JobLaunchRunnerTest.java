@@ -28,6 +28,12 @@ class JobLaunchRunnerTest {
     }
 
     @Test
+    void aBadSettingIsNamed(CapturedOutput output) {
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.chunk-size=0")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size must be at least 1, was 0");
+    }
+
+    @Test
     void aFailedStartIsOneLineNamingTheCause(CapturedOutput output) {
         assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir,
                 "--spring.datasource.url=jdbc:duckdb:" + this.dir.resolve("repo.duckdb"),

@@ -44,10 +44,6 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         return new DuckDbDataSource(path, false);
     }
 
-    public Path path() {
-        return this.path;
-    }
-
     @Override
     public synchronized DuckDBConnection getConnection() throws SQLException {
         if (this.root == null) {
@@ -90,11 +86,6 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         catch (java.io.IOException | SecurityException ex) {
             throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": " + ex, ex);
         }
-    }
-
-    /** Whether the file has been opened (a target is only created when first written). */
-    public synchronized boolean isOpen() {
-        return this.root != null;
     }
 
     /** Closes the database; a later {@link #getConnection()} opens it again. */

@@ -23,7 +23,7 @@ public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>,
 
     private BatchTransformer<I, O> transformer;
 
-    protected BatchTransformerItemProcessor(Builder<I, O> builder) {
+    private BatchTransformerItemProcessor(Builder<I, O> builder) {
         this.factory = builder.factory;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
     }
@@ -51,11 +51,6 @@ public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>,
         try (var t = this.timer.track("process")) {
             return this.transformer.transform(item);
         }
-    }
-
-    /** The transformer built for the current step, or {@code null} before the step starts. */
-    public BatchTransformer<I, O> getTransformer() {
-        return this.transformer;
     }
 
     public static final class Builder<I, O> {

@@ -64,7 +64,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private long rowsToRead;
 
-    protected KeysetItemReader(Builder<T> builder) {
+    private KeysetItemReader(Builder<T> builder) {
         this.name = builder.name;
         this.dataSource = builder.dataSource;
         this.query = new KeysetQuery(builder.table, builder.keyColumn, builder.columns, builder.workPredicate,

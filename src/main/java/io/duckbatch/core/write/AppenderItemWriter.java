@@ -14,7 +14,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
  */
 public class AppenderItemWriter<T> extends AbstractAppenderItemWriter<T> {
 
-    protected AppenderItemWriter(Builder<T> builder) {
+    private AppenderItemWriter(Builder<T> builder) {
         super(builder.dataSource, builder.table, List.of(), builder.binder, builder.timer);
     }
 

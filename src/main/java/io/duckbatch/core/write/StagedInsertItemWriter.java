@@ -24,7 +24,7 @@ public class StagedInsertItemWriter<T> extends AbstractAppenderItemWriter<T> {
 
     private final String insert;
 
-    protected StagedInsertItemWriter(Builder<T> builder) {
+    private StagedInsertItemWriter(Builder<T> builder) {
         super(builder.dataSource, builder.table, builder.columns, builder.binder, builder.timer);
         this.columns = builder.columns;
         this.stage = "duckbatch_stage_" + builder.table.replace('.', '_');
