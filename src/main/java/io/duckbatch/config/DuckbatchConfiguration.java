@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.core.timing.PhaseMeters;
 import io.duckbatch.core.timing.PhaseTimingListener;
@@ -100,6 +101,11 @@ public class DuckbatchConfiguration {
     @Bean
     StepTimers stepTimers() {
         return new StepTimers();
+    }
+
+    @Bean
+    JobDatasets jobDatasets() {
+        return new JobDatasets();
     }
 
     @Bean

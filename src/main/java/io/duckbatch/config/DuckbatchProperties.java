@@ -3,6 +3,8 @@ package io.duckbatch.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.duckbatch.core.load.LoadMode;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -32,6 +34,12 @@ public class DuckbatchProperties {
 
     /** Observe every item read and processed (Spring Batch's per-item observations); costly. */
     private boolean observeItems = false;
+
+    /**
+     * Rule 1 for datasets a job reads several times: AUTO loads one once when it takes under
+     * half the available heap; MEMORY or CHUNKED force the choice.
+     */
+    private LoadMode loadMode = LoadMode.AUTO;
 
     private final Demo demo = new Demo();
 
@@ -107,6 +115,14 @@ public class DuckbatchProperties {
             throw new IllegalArgumentException(property + " must be at least 1, was " + value);
         }
         return value;
+    }
+
+    public LoadMode getLoadMode() {
+        return this.loadMode;
+    }
+
+    public void setLoadMode(LoadMode loadMode) {
+        this.loadMode = loadMode;
     }
 
     public Demo getDemo() {

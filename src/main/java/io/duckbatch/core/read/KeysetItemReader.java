@@ -10,6 +10,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
@@ -29,6 +30,10 @@ import org.springframework.jdbc.core.RowMapper;
  * {@code MAX(key)} for the task; otherwise from the ExecutionContext (the key the current
  * page started after and how many of its rows were handed out). Build it with
  * {@link #builder()}; one instance serves one step execution on one thread.
+ * <p>
+ * Given {@link LoadedRows} of the same query (rule 1: the dataset was loaded once because
+ * it fits in memory and several tasks need it), pages are slices of those rows instead of
+ * queries; where to start is still decided by DuckDB ({@link KeysetQuery#countUpTo}).
  */
 public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
@@ -46,7 +51,13 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private final SimplerTimer timer;
 
-    private final List<T> page;
+    private final LoadedRows<T> loaded;
+
+    private final ArrayList<T> buffer;
+
+    private List<T> page;
+
+    private int loadedPosition;
 
     private Connection connection;
 
@@ -73,7 +84,9 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         this.pageSize = builder.pageSize;
         this.checkpoint = builder.checkpoint;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
-        this.page = new ArrayList<>(this.pageSize);
+        this.loaded = builder.loaded;
+        this.buffer = (this.loaded != null) ? null : new ArrayList<>(this.pageSize);
+        this.page = List.of();
     }
 
     public static <T> Builder<T> builder() {
@@ -95,9 +108,15 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             }
             this.rowsToRead = this.query.countRemaining(this.connection, this.nextPageStartKey) - skip;
             context.putLong(rowsToReadKey(this.name), this.rowsToRead);
-            this.firstPage = this.connection.prepareStatement(this.query.pageSql(false));
-            this.nextPage = this.connection.prepareStatement(this.query.pageSql(true));
-            this.page.clear();
+            if (this.loaded != null) {
+                this.loadedPosition = (this.nextPageStartKey != null)
+                        ? (int) this.query.countUpTo(this.connection, this.nextPageStartKey) : 0;
+            }
+            else {
+                this.firstPage = this.connection.prepareStatement(this.query.pageSql(false));
+                this.nextPage = this.connection.prepareStatement(this.query.pageSql(true));
+            }
+            this.page = List.of();
             this.index = 0;
             this.lastPage = false;
             if (skip > 0) {
@@ -129,22 +148,39 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
     private void fetchPage() throws SQLException {
         try (var t = this.timer.track("read")) {
             this.pageStartKey = this.nextPageStartKey;
-            PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
-            this.query.bindPage(statement, this.pageStartKey, this.pageSize);
-            this.page.clear();
             this.index = 0;
-            int rows = 0;
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    this.page.add(this.rowMapper.mapRow(rs, rows));
-                    if (++rows == this.pageSize) {
-                        // Only the last row's key matters: it is where the next page starts.
-                        this.nextPageStartKey = rs.getObject(1);
-                    }
-                }
-            }
+            int rows = (this.loaded != null) ? slicePage() : queryPage();
             this.lastPage = rows < this.pageSize;
         }
+    }
+
+    private int slicePage() {
+        int from = this.loadedPosition;
+        int to = Math.min(from + this.pageSize, this.loaded.size());
+        this.page = this.loaded.slice(from, to);
+        this.loadedPosition = to;
+        if (to - from == this.pageSize) {
+            this.nextPageStartKey = this.loaded.key(to - 1);
+        }
+        return to - from;
+    }
+
+    private int queryPage() throws SQLException {
+        PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
+        this.query.bindPage(statement, this.pageStartKey, this.pageSize);
+        this.buffer.clear();
+        this.page = this.buffer;
+        int rows = 0;
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                this.buffer.add(this.rowMapper.mapRow(rs, rows));
+                if (++rows == this.pageSize) {
+                    // Only the last row's key matters: it is where the next page starts.
+                    this.nextPageStartKey = rs.getObject(1);
+                }
+            }
+        }
+        return rows;
     }
 
     @Override
@@ -221,6 +257,8 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
         private SimplerTimer timer;
 
+        private LoadedRows<T> loaded;
+
         private Builder() {
         }
 
@@ -282,6 +320,15 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         /** Times the phases {@code resume} (open) and {@code read} (each page query). */
         public Builder<T> timer(SimplerTimer timer) {
             this.timer = timer;
+            return this;
+        }
+
+        /**
+         * Read pages from rows of this same query loaded once in memory (see
+         * {@code LoadDecider}); {@code null} reads from the database.
+         */
+        public Builder<T> preloaded(LoadedRows<T> loaded) {
+            this.loaded = loaded;
             return this;
         }
 

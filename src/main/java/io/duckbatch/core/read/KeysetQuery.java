@@ -70,18 +70,21 @@ public final class KeysetQuery {
 
     /** The page query; {@code afterKey} adds the keyset predicate (all pages but a first). */
     public String pageSql(boolean afterKey) {
-        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(afterKey) + " ORDER BY "
-                + this.keyColumn + " LIMIT ?";
+        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(afterKey ? ">" : null)
+                + " ORDER BY " + this.keyColumn + " LIMIT ?";
     }
 
-    String countSql(boolean afterKey) {
-        return "SELECT count(*) FROM " + this.table + where(afterKey);
+    /** Every row needing work, in key order: what a load-once dataset holds. */
+    public String allRowsSql() {
+        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(null) + " ORDER BY "
+                + this.keyColumn;
     }
 
-    private String where(boolean afterKey) {
+    /** @param keyComparison {@code ">"} or {@code "<="} to compare the key with a bound value, or {@code null} */
+    private String where(String keyComparison) {
         List<String> conditions = new ArrayList<>(2);
-        if (afterKey) {
-            conditions.add(this.keyColumn + " > ?");
+        if (keyComparison != null) {
+            conditions.add(this.keyColumn + " " + keyComparison + " ?");
         }
         if (this.workPredicate != null) {
             conditions.add("(" + this.workPredicate + ")");
@@ -110,14 +113,26 @@ public final class KeysetQuery {
     }
 
     /** Rows left to read after {@code afterKey} (all rows needing work when {@code null}). */
-    long countRemaining(Connection connection, Object afterKey) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(countSql(afterKey != null))) {
-            bindWhere(statement, afterKey);
+    public long countRemaining(Connection connection, Object afterKey) throws SQLException {
+        return count(connection, (afterKey != null) ? ">" : null, afterKey);
+    }
+
+    private long count(Connection connection, String keyComparison, Object key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + this.table + where(keyComparison))) {
+            bindWhere(statement, key);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * Rows needing work up to and including {@code key}, counted by DuckDB: the position
+     * just after {@code key} in a dataset loaded with {@link #allRowsSql()}.
+     */
+    public long countUpTo(Connection connection, Object key) throws SQLException {
+        return count(connection, "<=", key);
     }
 
     /**

@@ -8,8 +8,12 @@ import java.util.Map;
 import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.TableCheck;
+import io.duckbatch.core.load.JobDatasets;
+import io.duckbatch.core.load.LoadDecider;
+import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.step.PerStepExecution;
@@ -32,6 +36,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -56,11 +61,15 @@ public class CompanyScoringJobConfiguration {
 
     private static final String READER_NAME = "companies";
 
+    private static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
+            RticCodes.strings(rs.getArray(3)));
+
     @Bean
-    Job companyScoring(JobRepository jobRepository, Step checkScoringInputs, Step prepareScoringTarget,
-            Step scoreCompanies) {
+    Job companyScoring(JobRepository jobRepository, JobDatasets jobDatasets, Step checkScoringInputs,
+            Step prepareScoringTarget, Step scoreCompanies) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
             .listener(new JobPhaseSummary())
+            .listener(jobDatasets)
             .start(checkScoringInputs)
             .next(prepareScoringTarget)
             .next(scoreCompanies)
@@ -73,7 +82,7 @@ public class CompanyScoringJobConfiguration {
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties) {
         return new StepBuilder("checkScoringInputs", jobRepository).tasklet((contribution, chunkContext) -> {
             try (Connection connection = sourceDatabase.getConnection()) {
-                companyReader(sourceDatabase, properties, null, null).getQuery().verify(connection, sourceDatabase.toString());
+                companyReader(sourceDatabase, properties).build().getQuery().verify(connection, sourceDatabase.toString());
                 TableCheck.requireColumns(connection, sourceDatabase.toString(), RticCodes.TABLE, RticCodes.COLUMNS);
             }
             return RepeatStatus.FINISHED;
@@ -125,11 +134,12 @@ public class CompanyScoringJobConfiguration {
     @Bean
     Step scoreRticCode(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
+            StepTimers stepTimers, JobDatasets jobDatasets, PhaseTimingListener phaseTimingListener,
+            ProgressListener scoringProgress) {
         return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
             .transactionManager(transactionManager)
             .reader(PerStepExecution.reader(step -> scoringReader(step, sourceDatabase, targetDatabase, properties,
-                    stepTimers.forStep(step))))
+                    jobDatasets, stepTimers.forStep(step))))
             .processor(PerStepExecution.processor(
                     step -> scoringProcessor(step, sourceDatabase, properties, stepTimers.forStep(step))))
             .writer(PerStepExecution.writer(step -> scoringWriter(targetDatabase, stepTimers.forStep(step))))
@@ -138,19 +148,35 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
+    /**
+     * Every task reads all companies: rule 1 decides once per job whether they fit in memory
+     * (load once, every task pages through the same copy) or are read from DuckDB page by page.
+     */
     private static KeysetItemReader<Company> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, JobDatasets datasets, SimplerTimer timer) {
         DestinationCheckpoint checkpoint = DestinationCheckpoint.builder()
             .destination(targetDatabase)
             .table(TARGET_TABLE)
             .keyColumn("company_number")
             .task("rtic_code", rticCode(step))
             .build();
-        return companyReader(sourceDatabase, properties, checkpoint, timer);
+        KeysetItemReader.Builder<Company> reader = companyReader(sourceDatabase, properties);
+        KeysetQuery query = reader.build().getQuery();
+        LoadDecider decider = LoadDecider.builder()
+            .dataSource(sourceDatabase)
+            .query(query)
+            .mode(properties.getLoadMode())
+            .build();
+        LoadedRows<Company> companies = datasets.loadOnceIfItFits(step.getJobExecution(), READER_NAME, decider, () -> {
+            try (var t = timer.track("load")) {
+                return LoadedRows.load(sourceDatabase, query, COMPANY_ROW);
+            }
+        });
+        return reader.resumeFrom(checkpoint).preloaded(companies).timer(timer).build();
     }
 
-    private static KeysetItemReader<Company> companyReader(DuckDbDataSource sourceDatabase,
-            DuckbatchProperties properties, DestinationCheckpoint checkpoint, SimplerTimer timer) {
+    private static KeysetItemReader.Builder<Company> companyReader(DuckDbDataSource sourceDatabase,
+            DuckbatchProperties properties) {
         return KeysetItemReader.<Company>builder()
             .name(READER_NAME)
             .dataSource(sourceDatabase)
@@ -158,10 +184,7 @@ public class CompanyScoringJobConfiguration {
             .keyColumn("company_number")
             .columns("name", "sic_codes")
             .pageSize(properties.getPageSize())
-            .rowMapper((rs, row) -> new Company(rs.getString(1), rs.getString(2), RticCodes.strings(rs.getArray(3))))
-            .resumeFrom(checkpoint)
-            .timer(timer)
-            .build();
+            .rowMapper(COMPANY_ROW);
     }
 
     private static BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(StepExecution step,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.support.DuckDbFiles;
@@ -153,6 +154,25 @@ class KeysetItemReaderTest {
             assertThat(checkpoint.lastKey()).isNull();
         }
         assertThat(DuckDbFiles.column(targetFile, "SELECT task FROM done")).containsExactly("B");
+    }
+
+    @Test
+    void pagesThroughRowsLoadedOnceExactlyAsThroughTheDatabase() throws Exception {
+        LoadedRows<String> loaded = LoadedRows.load(this.source, reader().build().getQuery(), (rs, row) -> rs.getString(1));
+        assertThat(readAll(reader().preloaded(loaded).build(), new ExecutionContext())).containsExactlyElementsOf(this.allKeys);
+
+        // Restart from the ExecutionContext: DuckDB finds where the saved key falls in the loaded rows.
+        KeysetItemReader<String> first = reader().preloaded(loaded).build();
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            keys.add(first.read());
+        }
+        first.update(context);
+        first.close();
+        keys.addAll(readAll(reader().preloaded(loaded).build(), context));
+        assertThat(keys).containsExactlyElementsOf(this.allKeys);
     }
 
     @Test

@@ -42,6 +42,7 @@ class CompanyScoringJobTest {
         assertThat(expected).hasSizeGreaterThan(1000);
         assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
         assertThat(output.getOut()).contains("Generating demo source")
+            .contains("Load decision for companies: load once into memory")
             .contains("Phase timing for scoreRticCode:RTIC01")
             .containsPattern("read\\s+\\d+")
             .contains("Phase timing for job companyScoring execution 1")
@@ -51,6 +52,14 @@ class CompanyScoringJobTest {
         assertThat(run()).isZero();
         assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
         assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(2);
+    }
+
+    @Test
+    void readingInChunksGivesTheSameScoresAsLoadingOnce(CapturedOutput output) throws Exception {
+        assertThat(run("--duckbatch.load-mode=chunked")).isZero();
+        assertThat(output.getOut()).contains("Load decision for companies: read in chunks");
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
+            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.duckbatch.core.load;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+/**
+ * Holds, for the length of one job execution, the datasets its steps decided to load once
+ * (rule 1), so every task of the job shares one copy: the first task to ask decides and
+ * loads, the others reuse. Register it as a listener of the job: it lets go of the job's
+ * datasets when the job ends.
+ */
+public class JobDatasets implements JobExecutionListener {
+
+    /** Loads a dataset; may throw, like the query behind it. */
+    @FunctionalInterface
+    public interface Loader<T> {
+
+        LoadedRows<T> load() throws Exception;
+
+    }
+
+    private final Map<String, Optional<LoadedRows<?>>> datasets = new ConcurrentHashMap<>();
+
+    /**
+     * The job's copy of a dataset, loaded on first use if the decider says it fits, or
+     * {@code null} when it is to be read in chunks.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> LoadedRows<T> loadOnceIfItFits(JobExecution job, String name, LoadDecider decider, Loader<T> loader) {
+        return (LoadedRows<T>) this.datasets.computeIfAbsent(key(job, name), key -> {
+            try {
+                return decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Cannot load dataset " + name + ": " + ex.getMessage(), ex);
+            }
+        }).orElse(null);
+    }
+
+    @Override
+    public void afterJob(JobExecution jobExecution) {
+        String prefix = jobExecution.getId() + "/";
+        this.datasets.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    private static String key(JobExecution job, String name) {
+        return job.getId() + "/" + name;
+    }
+
+}
