@@ -1,0 +1,245 @@
+package io.duckbatch.core.sql;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.timing.SimplerTimer;
+import io.duckbatch.core.timing.StepTimers;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Rules 4 and 9 as one step: builds a table entirely inside DuckDB, on the target's
+ * connection, from SQL that may read other DuckDB files {@code ATTACH}ed read-only (the data
+ * never enters the JVM). The table is built under a temporary name and swapped in with one
+ * transaction ({@code DROP} old, {@code RENAME} new), so a reader sees the old table or the
+ * new one, never a half-built one, and a failed build leaves the old table as it was.
+ * Running it again rebuilds: idempotent, never duplicating rows. Declared column types
+ * ({@link Builder#columns}) make the table's types independent of the data, so a column
+ * whose first rows are all NULL cannot be mis-typed.
+ */
+public class AtomicTableBuildTasklet implements Tasklet {
+
+    private static final Logger log = LoggerFactory.getLogger(AtomicTableBuildTasklet.class);
+
+    private final DataSource database;
+
+    private final Map<String, Path> attached;
+
+    private final String table;
+
+    private final String building;
+
+    private final String columns;
+
+    private final String select;
+
+    private final StepTimers timers;
+
+    private AtomicTableBuildTasklet(Builder builder) {
+        this.database = builder.database;
+        this.attached = Map.copyOf(builder.attached);
+        this.table = builder.table;
+        this.building = builder.table + "__building";
+        this.columns = builder.columns;
+        this.select = builder.select;
+        this.timers = builder.timers;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        SimplerTimer timer = (this.timers != null)
+                ? this.timers.forStep(chunkContext.getStepContext().getStepExecution()) : new SimplerTimer();
+        long start = System.nanoTime();
+        long rows;
+        try (Connection connection = this.database.getConnection()) {
+            attach(connection);
+            try {
+                try (var t = timer.track("sql")) {
+                    rows = build(connection);
+                }
+                try (var t = timer.track("swap")) {
+                    swap(connection);
+                }
+            }
+            catch (SQLException | RuntimeException ex) {
+                dropQuietly(connection, ex);
+                throw new SQLException("Building table '" + this.table + "' in " + this.database + " failed: "
+                        + ex.getMessage(), ex);
+            }
+            finally {
+                detach(connection);
+            }
+        }
+        contribution.incrementWriteCount(rows);
+        log.info(String.format(Locale.ROOT, "Built table %s in %s: %,d rows in %.2f s", this.table, this.database, rows,
+                (System.nanoTime() - start) / 1e9));
+        return RepeatStatus.FINISHED;
+    }
+
+    private void attach(Connection connection) throws SQLException {
+        for (Map.Entry<String, Path> source : this.attached.entrySet()) {
+            Path file = source.getValue().toAbsolutePath().normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new SQLException("Source database " + file + " does not exist (attached as " + source.getKey() + ")");
+            }
+            // ATTACH takes a string literal, not a parameter: the path is quoted, the alias checked.
+            execute(connection, "ATTACH '" + file.toString().replace("'", "''") + "' AS " + source.getKey() + " (READ_ONLY)");
+        }
+    }
+
+    private void detach(Connection connection) throws SQLException {
+        for (String alias : this.attached.keySet()) {
+            execute(connection, "DETACH DATABASE IF EXISTS " + alias);
+        }
+    }
+
+    private long build(Connection connection) throws SQLException {
+        execute(connection, "DROP TABLE IF EXISTS " + this.building);
+        if (this.columns != null) {
+            execute(connection, "CREATE TABLE " + this.building + " (" + this.columns + ")");
+            execute(connection, "INSERT INTO " + this.building + " " + this.select);
+        }
+        else {
+            execute(connection, "CREATE TABLE " + this.building + " AS " + this.select);
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + this.building)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void swap(Connection connection) throws SQLException {
+        execute(connection, "BEGIN TRANSACTION");
+        try {
+            execute(connection, "DROP TABLE IF EXISTS " + this.table);
+            execute(connection, "ALTER TABLE " + this.building + " RENAME TO " + unqualified(this.table));
+            execute(connection, "COMMIT");
+        }
+        catch (SQLException ex) {
+            execute(connection, "ROLLBACK");
+            throw ex;
+        }
+    }
+
+    private void dropQuietly(Connection connection, Exception failure) {
+        try {
+            execute(connection, "DROP TABLE IF EXISTS " + this.building);
+        }
+        catch (SQLException ex) {
+            failure.addSuppressed(ex);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String unqualified(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
+    }
+
+    public static final class Builder {
+
+        private DataSource database;
+
+        private final Map<String, Path> attached = new LinkedHashMap<>();
+
+        private String table;
+
+        private String columns;
+
+        private String select;
+
+        private StepTimers timers;
+
+        private Builder() {
+        }
+
+        /** The database the table is built in (the target). */
+        public Builder database(DataSource database) {
+            this.database = database;
+            return this;
+        }
+
+        /** Attaches another DuckDB file read-only under {@code alias} for the duration of the build. */
+        public Builder attach(String alias, Path file) {
+            this.attached.put(alias, file);
+            return this;
+        }
+
+        public Builder table(String table) {
+            this.table = table;
+            return this;
+        }
+
+        /**
+         * The table's column definitions ({@code "id VARCHAR PRIMARY KEY, tags VARCHAR[]"}):
+         * the rows are then inserted with {@code INSERT INTO ... SELECT}. Without them the
+         * table is {@code CREATE TABLE AS SELECT}, typed by the query.
+         */
+        public Builder columns(String columns) {
+            this.columns = columns;
+            return this;
+        }
+
+        /** The {@code SELECT} producing the rows; it may read the attached databases by alias. */
+        public Builder select(String select) {
+            this.select = select;
+            return this;
+        }
+
+        /** Times the phases {@code sql} and {@code swap} in the step's timer. */
+        public Builder timers(StepTimers timers) {
+            this.timers = timers;
+            return this;
+        }
+
+        public AtomicTableBuildTasklet build() {
+            if (this.database == null) {
+                throw new IllegalStateException("AtomicTableBuildTasklet needs database(...): where the table is built");
+            }
+            if (this.select == null || this.select.isBlank()) {
+                throw new IllegalStateException("AtomicTableBuildTasklet needs select(\"SELECT ...\"): the rows of the table");
+            }
+            try {
+                SqlNames.requirePlain("AtomicTableBuildTasklet table", this.table);
+                for (Map.Entry<String, Path> source : this.attached.entrySet()) {
+                    SqlNames.requirePlain("AtomicTableBuildTasklet alias", source.getKey());
+                    if (source.getValue() == null) {
+                        throw new IllegalArgumentException("AtomicTableBuildTasklet: no file for alias " + source.getKey());
+                    }
+                }
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalStateException(ex.getMessage(), ex);
+            }
+            return new AtomicTableBuildTasklet(this);
+        }
+
+    }
+
+}

@@ -1,0 +1,78 @@
+package io.duckbatch.jobs.copy;
+
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.sql.AtomicTableBuildTasklet;
+import io.duckbatch.core.timing.JobPhaseSummary;
+import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.StepTimers;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Job {@code companyCopy} (rule 4): copies the source's {@code companies} into the target's
+ * {@code companies_clean} in one {@code INSERT INTO ... SELECT} on the target connection,
+ * reading the source ATTACHed read-only; rows never enter the JVM. On the way the address
+ * STRUCT is rebuilt (trimmed, upper-case postcode) and the SIC codes become a list of
+ * {@code {code, section}} STRUCTs. Each run rebuilds the table atomically, so re-running
+ * never duplicates rows.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CompanyCopyJobConfiguration {
+
+    public static final String JOB_NAME = "companyCopy";
+
+    public static final String TABLE = "companies_clean";
+
+    /** SIC 2007 section letter by division (the first two digits, 01 to 99); '-' where none. */
+    static final String SECTIONS = "AAA-BBBBBCCCCCCCCCCCCCCCCCCCCCCCC-DEEEE-FFF-GGG-HHHHH-II-JJJJJJKKK-LMMMMMMM-NNNNNN-OPQQQ-RRRRSSSTTU";
+
+    static final String COLUMNS = "company_number VARCHAR PRIMARY KEY, name VARCHAR,"
+            + " sic_codes STRUCT(code VARCHAR, section VARCHAR)[], phone VARCHAR,"
+            + " address STRUCT(line1 VARCHAR, town VARCHAR, postcode VARCHAR), incorporated_on DATE";
+
+    static final String SELECT = "SELECT company_number, trim(name),"
+            + " list_transform(sic_codes, lambda c: {'code': c, 'section': nullif(substr('" + SECTIONS
+            + "', TRY_CAST(left(c, 2) AS INTEGER), 1), '-')}),"
+            + " phone,"
+            + " CASE WHEN address IS NULL THEN NULL ELSE {'line1': trim(address.line1), 'town': trim(address.town),"
+            + " 'postcode': upper(trim(address.postcode))} END,"
+            + " incorporated_on"
+            + " FROM source.companies";
+
+    @Bean
+    Job companyCopy(JobRepository jobRepository, Step copyCompanies) {
+        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .listener(new JobPhaseSummary())
+            .start(copyCompanies)
+            .build();
+    }
+
+    @Bean
+    Step copyCompanies(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
+            PhaseTimingListener phaseTimingListener) {
+        AtomicTableBuildTasklet copy = AtomicTableBuildTasklet.builder()
+            .database(targetDatabase)
+            .attach("source", properties.getSource())
+            .table(TABLE)
+            .columns(COLUMNS)
+            .select(SELECT)
+            .timers(stepTimers)
+            .build();
+        return new StepBuilder("copyCompanies", jobRepository).tasklet(copy, transactionManager)
+            .listener((StepExecutionListener) phaseTimingListener)
+            .allowStartIfComplete(true)
+            .build();
+    }
+
+}

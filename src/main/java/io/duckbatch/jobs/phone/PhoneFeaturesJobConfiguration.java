@@ -1,0 +1,130 @@
+package io.duckbatch.jobs.phone;
+
+import java.sql.Connection;
+
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.TableCheck;
+import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.sql.AtomicTableBuildTasklet;
+import io.duckbatch.core.timing.JobPhaseSummary;
+import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.jobs.copy.CompanyCopyJobConfiguration;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Job {@code phoneFeatures} (rule 9, append-only enrichment): step 1 derives phone features
+ * into a new table {@code company_phone_features} with {@code CREATE TABLE AS SELECT};
+ * step 2 consolidates {@code companies_enriched} as a third table joining
+ * {@code companies_clean} with the features. No {@code ALTER TABLE ... ADD COLUMN} and no
+ * {@code UPDATE}; each table is rebuilt atomically. Needs {@code companies_clean}
+ * (job {@code companyCopy}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class PhoneFeaturesJobConfiguration {
+
+    public static final String JOB_NAME = "phoneFeatures";
+
+    static final String FEATURES = "company_phone_features";
+
+    static final String ENRICHED = "companies_enriched";
+
+    /**
+     * Digits with a leading '+' kept; then international form: '+' and '00' prefixes
+     * dropped, a national '0' becomes UK's 44. A mobile is a UK number whose national part
+     * starts with 7.
+     */
+    static final String FEATURES_SELECT = """
+            WITH cleaned AS (
+                SELECT company_number, regexp_replace(phone, '[^0-9+]', '', 'g') AS p
+                FROM companies_clean
+                WHERE phone IS NOT NULL
+            ), international AS (
+                SELECT company_number,
+                       CASE WHEN p LIKE '+%' THEN substr(p, 2)
+                            WHEN p LIKE '00%' THEN substr(p, 3)
+                            WHEN p LIKE '0%' THEN '44' || substr(p, 2)
+                            ELSE p END AS digits
+                FROM cleaned
+            )
+            SELECT company_number,
+                   CASE WHEN digits LIKE '44%' THEN '44' WHEN digits LIKE '353%' THEN '353' END AS country_code,
+                   digits LIKE '447%' AS is_mobile,
+                   '+' || digits AS normalized_phone
+            FROM international
+            WHERE length(digits) >= 9
+            """;
+
+    static final String ENRICHED_SELECT = """
+            SELECT c.*, f.country_code, f.is_mobile, f.normalized_phone, 'active' AS status
+            FROM companies_clean c
+            LEFT JOIN company_phone_features f USING (company_number)
+            """;
+
+    @Bean
+    Job phoneFeatures(JobRepository jobRepository, Step checkCompaniesClean, Step buildPhoneFeatures,
+            Step consolidateCompanies) {
+        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .listener(new JobPhaseSummary())
+            .start(checkCompaniesClean)
+            .next(buildPhoneFeatures)
+            .next(consolidateCompanies)
+            .build();
+    }
+
+    @Bean
+    Step checkCompaniesClean(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase) {
+        return new StepBuilder("checkCompaniesClean", jobRepository).tasklet((contribution, chunkContext) -> {
+            try (Connection connection = targetDatabase.getConnection()) {
+                TableCheck.requireColumns(connection, targetDatabase.toString(), CompanyCopyJobConfiguration.TABLE,
+                        java.util.List.of("company_number", "phone"));
+            }
+            catch (InvalidDataAccessResourceUsageException ex) {
+                throw new InvalidDataAccessResourceUsageException(ex.getMessage() + "; run job "
+                        + CompanyCopyJobConfiguration.JOB_NAME + " first", ex);
+            }
+            return RepeatStatus.FINISHED;
+        }, transactionManager).allowStartIfComplete(true).build();
+    }
+
+    @Bean
+    Step buildPhoneFeatures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase, StepTimers stepTimers, PhaseTimingListener phaseTimingListener) {
+        return buildStep("buildPhoneFeatures", FEATURES, FEATURES_SELECT, jobRepository, transactionManager,
+                targetDatabase, stepTimers, phaseTimingListener);
+    }
+
+    @Bean
+    Step consolidateCompanies(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase, StepTimers stepTimers, PhaseTimingListener phaseTimingListener) {
+        return buildStep("consolidateCompanies", ENRICHED, ENRICHED_SELECT, jobRepository, transactionManager,
+                targetDatabase, stepTimers, phaseTimingListener);
+    }
+
+    private static Step buildStep(String name, String table, String select, JobRepository jobRepository,
+            PlatformTransactionManager transactionManager, DuckDbDataSource targetDatabase, StepTimers stepTimers,
+            PhaseTimingListener phaseTimingListener) {
+        AtomicTableBuildTasklet build = AtomicTableBuildTasklet.builder()
+            .database(targetDatabase)
+            .table(table)
+            .select(select)
+            .timers(stepTimers)
+            .build();
+        return new StepBuilder(name, jobRepository).tasklet(build, transactionManager)
+            .listener((StepExecutionListener) phaseTimingListener)
+            .build();
+    }
+
+}
