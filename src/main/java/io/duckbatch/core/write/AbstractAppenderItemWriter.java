@@ -175,6 +175,15 @@ public abstract class AbstractAppenderItemWriter<T> implements ItemStreamWriter<
             return (B) this;
         }
 
+        protected static void requirePlainNames(String role, List<String> names) {
+            try {
+                names.forEach(name -> SqlNames.requirePlain(role, name));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalStateException(ex.getMessage(), ex);
+            }
+        }
+
         protected void validate(String component) {
             if (this.dataSource == null) {
                 throw new IllegalStateException(component + " needs dataSource(...): the DuckDB database to write");

@@ -1,36 +1,21 @@
 package io.duckbatch.core.write;
 
-import java.sql.SQLException;
 import java.util.List;
 
 import io.duckbatch.core.duckdb.SqlNames;
 
-import org.duckdb.DuckDBConnection;
-
-import org.springframework.batch.infrastructure.item.Chunk;
-
 /**
- * Rule 8's variant for tables with DEFAULT or sequence columns: appends each chunk into a
- * temporary staging table holding only the given columns, then runs one
- * {@code INSERT INTO t(cols) SELECT cols FROM stage} so the database fills the rest. The
- * staging table copies its column types from the target ({@code CREATE TEMP TABLE AS SELECT
- * ... LIMIT 0}), never from the data, so nothing is type-inferred from a chunk.
+ * Rule 8's variant for tables with DEFAULT or sequence columns: stages each chunk's rows
+ * (only the given columns) and runs one {@code INSERT INTO t(cols) SELECT cols FROM stage},
+ * so the database fills the other columns.
  */
-public class StagedInsertItemWriter<T> extends AbstractAppenderItemWriter<T> {
+public class StagedInsertItemWriter<T> extends AbstractStagingItemWriter<T> {
 
-    private final List<String> columns;
-
-    private final String stage;
-
-    private final String insert;
+    private final String columnList;
 
     private StagedInsertItemWriter(Builder<T> builder) {
         super(builder.dataSource, builder.table, builder.columns, builder.binder, builder.timer);
-        this.columns = builder.columns;
-        this.stage = "duckbatch_stage_" + builder.table.replace('.', '_');
-        String columnList = String.join(", ", this.columns);
-        this.insert = "INSERT INTO " + builder.table + " (" + columnList + ") SELECT " + columnList + " FROM temp.main."
-                + this.stage;
+        this.columnList = String.join(", ", builder.columns);
     }
 
     public static <T> Builder<T> builder() {
@@ -38,16 +23,8 @@ public class StagedInsertItemWriter<T> extends AbstractAppenderItemWriter<T> {
     }
 
     @Override
-    protected void prepare(DuckDBConnection connection) throws SQLException {
-        execute("CREATE OR REPLACE TEMP TABLE " + this.stage + " AS SELECT " + String.join(", ", this.columns) + " FROM "
-                + table() + " LIMIT 0");
-    }
-
-    @Override
-    protected void writeInTransaction(DuckDBConnection connection, Chunk<? extends T> chunk) throws SQLException {
-        append(connection, "temp.main." + this.stage, chunk);
-        execute(this.insert);
-        execute("DELETE FROM temp.main." + this.stage);
+    protected String applyStatement(String stage) {
+        return "INSERT INTO " + table() + " (" + this.columnList + ") SELECT " + this.columnList + " FROM " + stage;
     }
 
     public static final class Builder<T> extends AbstractAppenderItemWriter.Builder<T, Builder<T>> {
@@ -69,12 +46,7 @@ public class StagedInsertItemWriter<T> extends AbstractAppenderItemWriter<T> {
                 throw new IllegalStateException(
                         "StagedInsertItemWriter needs columns(...): the columns the binder supplies, in order");
             }
-            try {
-                this.columns.forEach(column -> SqlNames.requirePlain("StagedInsertItemWriter column", column));
-            }
-            catch (IllegalArgumentException ex) {
-                throw new IllegalStateException(ex.getMessage(), ex);
-            }
+            requirePlainNames("StagedInsertItemWriter column", this.columns);
             return new StagedInsertItemWriter<>(this);
         }
 
