@@ -2,6 +2,7 @@ package io.duckbatch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 
 import io.duckbatch.core.load.LoadMode;
 
@@ -44,6 +45,8 @@ public class DuckbatchProperties {
     private final Demo demo = new Demo();
 
     private final Scoring scoring = new Scoring();
+
+    private final Legacy legacy = new Legacy();
 
     public Path getDataDir() {
         return this.dataDir;
@@ -133,6 +136,10 @@ public class DuckbatchProperties {
         return this.scoring;
     }
 
+    public Legacy getLegacy() {
+        return this.legacy;
+    }
+
     public static class Demo {
 
         /** Companies in the generated demo source. */
@@ -159,6 +166,21 @@ public class DuckbatchProperties {
 
         public void setThreshold(double threshold) {
             this.threshold = threshold;
+        }
+
+    }
+
+    public static class Legacy {
+
+        /** legacyBulkUpdate recomputes the status of companies incorporated before this date. */
+        private LocalDate incorporatedBefore = LocalDate.of(1990, 1, 1);
+
+        public LocalDate getIncorporatedBefore() {
+            return this.incorporatedBefore;
+        }
+
+        public void setIncorporatedBefore(LocalDate incorporatedBefore) {
+            this.incorporatedBefore = incorporatedBefore;
         }
 
     }

@@ -1,11 +1,11 @@
 package io.duckbatch.jobs.phone;
 
-import java.sql.Connection;
+import java.util.List;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
+import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.StepTimers;
@@ -17,10 +17,8 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -86,17 +84,11 @@ public class PhoneFeaturesJobConfiguration {
     @Bean
     Step checkCompaniesClean(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckDbDataSource targetDatabase) {
-        return new StepBuilder("checkCompaniesClean", jobRepository).tasklet((contribution, chunkContext) -> {
-            try (Connection connection = targetDatabase.getConnection()) {
-                TableCheck.requireColumns(connection, targetDatabase.toString(), CompanyCopyJobConfiguration.TABLE,
-                        java.util.List.of("company_number", "phone"));
-            }
-            catch (InvalidDataAccessResourceUsageException ex) {
-                throw new InvalidDataAccessResourceUsageException(ex.getMessage() + "; run job "
-                        + CompanyCopyJobConfiguration.JOB_NAME + " first", ex);
-            }
-            return RepeatStatus.FINISHED;
-        }, transactionManager).allowStartIfComplete(true).build();
+        RequiredTableTasklet check = new RequiredTableTasklet(targetDatabase, CompanyCopyJobConfiguration.TABLE,
+                List.of("company_number", "phone"), "job " + CompanyCopyJobConfiguration.JOB_NAME);
+        return new StepBuilder("checkCompaniesClean", jobRepository).tasklet(check, transactionManager)
+            .allowStartIfComplete(true)
+            .build();
     }
 
     @Bean

@@ -1,0 +1,116 @@
+package io.duckbatch.jobs.legacy;
+
+import java.util.List;
+
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.sql.RequiredTableTasklet;
+import io.duckbatch.core.step.PerStepExecution;
+import io.duckbatch.core.timing.JobPhaseSummary;
+import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.SimplerTimer;
+import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.write.StagedUpdateItemWriter;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Job {@code legacyBulkUpdate} (rule 10, when an update cannot be avoided): recomputes in
+ * Java the {@code status} of the companies in {@code companies_enriched} incorporated before
+ * {@code duckbatch.legacy.incorporated-before}, and applies each chunk's new statuses with
+ * one {@code UPDATE ... FROM} a staged table. The reader pages through the same table it
+ * updates; its work predicate does not depend on the status, and the update is idempotent,
+ * so resuming from the reader's ExecutionContext position is correct even when a chunk
+ * committed to DuckDB was not recorded in the job repository.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LegacyBulkUpdateJobConfiguration {
+
+    public static final String JOB_NAME = "legacyBulkUpdate";
+
+    static final String TABLE = "companies_enriched";
+
+    private static final String READER_NAME = "companiesEnriched";
+
+    @Bean
+    Job legacyBulkUpdate(JobRepository jobRepository, Step checkCompaniesEnriched, Step recomputeStatus) {
+        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .listener(new JobPhaseSummary())
+            .start(checkCompaniesEnriched)
+            .next(recomputeStatus)
+            .build();
+    }
+
+    @Bean
+    Step checkCompaniesEnriched(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase) {
+        RequiredTableTasklet check = new RequiredTableTasklet(targetDatabase, TABLE,
+                List.of("company_number", "phone", "address", "is_mobile", "incorporated_on", "status"), "job phoneFeatures");
+        return new StepBuilder("checkCompaniesEnriched", jobRepository).tasklet(check, transactionManager)
+            .allowStartIfComplete(true)
+            .build();
+    }
+
+    @Bean
+    Step recomputeStatus(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckbatchProperties properties, DuckDbDataSource targetDatabase, StepTimers stepTimers,
+            PhaseTimingListener phaseTimingListener, ProgressListener legacyProgress) {
+        return new StepBuilder("recomputeStatus", jobRepository).<LegacyCompany, StatusChange>chunk(properties.getChunkSize())
+            .transactionManager(transactionManager)
+            .reader(PerStepExecution.reader(step -> reader(targetDatabase, properties, stepTimers.forStep(step))))
+            .processor(PerStepExecution.processor(step -> BatchTransformerItemProcessor.<LegacyCompany, StatusChange>builder()
+                .transformer(stepExecution -> new StatusRule())
+                .timer(stepTimers.forStep(step))
+                .build()))
+            .writer(PerStepExecution.writer(step -> writer(targetDatabase, stepTimers.forStep(step))))
+            .listener(phaseTimingListener)
+            .listener(legacyProgress)
+            .build();
+    }
+
+    private static KeysetItemReader<LegacyCompany> reader(DuckDbDataSource targetDatabase, DuckbatchProperties properties,
+            SimplerTimer timer) {
+        return KeysetItemReader.<LegacyCompany>builder()
+            .name(READER_NAME)
+            .dataSource(targetDatabase)
+            .table(TABLE)
+            .keyColumn("company_number")
+            .columns("phone", "address", "is_mobile")
+            .workPredicate("incorporated_on < ?", properties.getLegacy().getIncorporatedBefore())
+            .pageSize(properties.getPageSize())
+            .rowMapper((rs, row) -> new LegacyCompany(rs.getString(1), rs.getString(2) != null, rs.getObject(3) != null,
+                    rs.getBoolean(4)))
+            .timer(timer)
+            .build();
+    }
+
+    private static StagedUpdateItemWriter<StatusChange> writer(DuckDbDataSource targetDatabase, SimplerTimer timer) {
+        return StagedUpdateItemWriter.<StatusChange>builder()
+            .dataSource(targetDatabase)
+            .table(TABLE)
+            .keyColumn("company_number")
+            .updatedColumns("status")
+            .binder((change, row) -> row.append(change.companyNumber()).append(change.status()))
+            .timer(timer)
+            .build();
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener legacyProgress(DuckbatchProperties properties) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
+    }
+
+}
