@@ -1,6 +1,6 @@
 -- Deterministic demo companies from range(): every value is arithmetic on the row number,
 -- so two generations are identical. Rows are stored in key order. ${rows} is replaced by
--- the row count (a number).
+-- the row count (a number). Postcodes come from demo_postcode (postcode_regions.sql).
 CREATE TABLE companies (
     company_number VARCHAR PRIMARY KEY,
     name VARCHAR,
@@ -81,10 +81,8 @@ SELECT
                'town': ['London', 'Manchester', 'Edinburgh', 'Belfast', 'Leeds', 'Bristol', 'Glasgow',
                         'Cardiff', 'Birmingham', 'Newcastle'][1 + (r // 37) % 10],
                'postcode': CASE WHEN (r // 41) % 4 = 0
-                                THEN lower(['EC1A', 'M1', 'EH1', 'BT1', 'LS1', 'BS1', 'G1', 'CF10', 'B1', 'NE1'][1 + (r // 37) % 10])
-                                     || ' ' || CAST((r // 43) % 10 AS VARCHAR) || 'ab  '
-                                ELSE ['EC1A', 'M1', 'EH1', 'BT1', 'LS1', 'BS1', 'G1', 'CF10', 'B1', 'NE1'][1 + (r // 37) % 10]
-                                     || ' ' || CAST((r // 43) % 10 AS VARCHAR) || 'AB' END} END AS address,
+                                THEN lower(demo_postcode((r // 43) % ${rows})) || '  '
+                                ELSE demo_postcode((r // 43) % ${rows}) END} END AS address,
     DATE '1970-01-01' + CAST((r // 47) % 20000 AS INTEGER) AS incorporated_on
 FROM numbered, industries
 ORDER BY company_number;

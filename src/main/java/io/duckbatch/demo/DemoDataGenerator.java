@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Generates the demo source database in-engine with SQL over {@code range()}: the
  * {@code companies} table (UK-style company numbers, names, SIC codes, some NULL phones and
- * addresses) and about twenty {@code rtic_codes}. Deterministic: two generations hold the
+ * addresses), about twenty {@code rtic_codes}, and a {@code postcode_regions} lookup with as
+ * many rows as there are companies. Deterministic: two generations hold the
  * same rows. Written to a temporary file and moved into place, so a crash never leaves a
  * half-generated source behind.
  */
@@ -44,6 +45,7 @@ public class DemoDataGenerator {
             try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + partial);
                     Statement statement = connection.createStatement()) {
                 statement.execute(script("rtic_codes.sql"));
+                statement.execute(script("postcode_regions.sql").replace("${rows}", Long.toString(rows)));
                 statement.execute(script("companies.sql").replace("${rows}", Long.toString(rows)));
                 statement.execute("CHECKPOINT");
             }

@@ -38,6 +38,10 @@ class DemoDataGeneratorTest {
         assertThat(DuckDbFiles.count(first, "SELECT count(*) FROM companies WHERE address IS NULL")).isPositive();
         assertThat(DuckDbFiles.count(first, "SELECT count(*) FROM companies WHERE address.postcode IS NOT NULL")).isPositive();
         assertThat(DuckDbFiles.count(first, "SELECT count(*) FROM rtic_codes")).isBetween(15L, 25L);
+        // The postcode lookup is as large as the companies and knows every company's postcode.
+        assertThat(DuckDbFiles.count(first, "SELECT count(DISTINCT postcode) FROM postcode_regions")).isEqualTo(5_000);
+        assertThat(DuckDbFiles.count(first, "SELECT count(*) FROM companies c WHERE address IS NOT NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM postcode_regions p WHERE p.postcode = upper(trim(c.address.postcode)))")).isZero();
         assertThat(DuckDbFiles.column(first, "SELECT typeof(sic_codes) FROM companies LIMIT 1")).containsExactly("VARCHAR[]");
         // Stored in key order, so keyset pages touch few row groups.
         List<Object> stored = DuckDbFiles.column(first, "SELECT company_number FROM companies");
