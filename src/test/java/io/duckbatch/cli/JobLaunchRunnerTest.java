@@ -23,7 +23,7 @@ class JobLaunchRunnerTest {
     void anUnknownJobIsAUsageError(CapturedOutput output) {
         assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--spring.batch.job.name=noSuchJob"))
             .isEqualTo(2);
-        assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: companyCopy, companyScoring, legacyBulkUpdate, phoneFeatures");
+        assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: companyCopy, companyRegions, companyScoring, legacyBulkUpdate, phoneFeatures");
         assertThat(this.dir.resolve("source.duckdb")).doesNotExist();
     }
 

@@ -41,6 +41,19 @@ public class JobDatasets implements JobExecutionListener {
         }).orElse(null);
     }
 
+    /**
+     * The copy of a dataset this job already loaded (e.g. in a {@link LoadOnceDecider}).
+     * @throws IllegalStateException when it was not loaded: it did not fit, or was never asked for
+     */
+    @SuppressWarnings("unchecked")
+    public <T> LoadedRows<T> loaded(JobExecution job, String name) {
+        Optional<LoadedRows<?>> dataset = this.datasets.get(key(job, name));
+        if (dataset == null || dataset.isEmpty()) {
+            throw new IllegalStateException("Dataset " + name + " was not loaded for job execution " + job.getId());
+        }
+        return (LoadedRows<T>) dataset.get();
+    }
+
     @Override
     public void afterJob(JobExecution jobExecution) {
         String prefix = jobExecution.getId() + "/";

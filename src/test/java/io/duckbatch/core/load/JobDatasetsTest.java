@@ -15,6 +15,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobDatasetsTest {
 
@@ -38,7 +39,7 @@ class JobDatasetsTest {
 
             LoadedRows<String> first = datasets.loadOnceIfItFits(job, "t", fits, loader);
             LoadedRows<String> second = datasets.loadOnceIfItFits(job, "t", fits, loader);
-            assertThat(first).isSameAs(second);
+            assertThat(first).isSameAs(second).isSameAs(datasets.loaded(job, "t"));
             assertThat(first.size()).isEqualTo(50);
             assertThat(loads).hasValue(1);
 
@@ -50,6 +51,8 @@ class JobDatasetsTest {
             assertThat(datasets.loadOnceIfItFits(new JobExecution(10L, new JobInstance(2L, "job"), new JobParameters()), "t",
                     tooBig, loader)).isNull();
             assertThat(loads).hasValue(2);
+            assertThatThrownBy(() -> datasets.loaded(new JobExecution(10L, new JobInstance(2L, "job"), new JobParameters()), "t"))
+                .hasMessageContaining("Dataset t was not loaded for job execution 10");
         }
     }
 

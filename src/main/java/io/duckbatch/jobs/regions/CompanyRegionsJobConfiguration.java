@@ -1,0 +1,163 @@
+package io.duckbatch.jobs.regions;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.List;
+import java.util.Map;
+
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.JobDatasets;
+import io.duckbatch.core.load.LoadDecider;
+import io.duckbatch.core.load.LoadOnceDecider;
+import io.duckbatch.core.load.LoadedRows;
+import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.resume.DestinationCheckpoint;
+import io.duckbatch.core.resume.ExecutionOwner;
+import io.duckbatch.core.sql.AtomicTableBuildTasklet;
+import io.duckbatch.core.step.PerStepExecution;
+import io.duckbatch.core.timing.JobPhaseSummary;
+import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.write.AppenderItemWriter;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Job {@code companyRegions} (rule 1): gives every company the region of its postcode from
+ * {@code postcode_regions}, a lookup as large as the companies. The job first measures the
+ * lookup: when it fits in half the free heap it is loaded once and the join happens in Java
+ * (step {@code regionsInJava}, a map lookup per company); otherwise the join is pushed into
+ * SQL (step {@code regionsInSql}, one statement in DuckDB). Both write the same
+ * {@code company_regions(company_number, postcode, region)}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CompanyRegionsJobConfiguration {
+
+    public static final String JOB_NAME = "companyRegions";
+
+    static final String TABLE = "company_regions";
+
+    static final String COLUMNS = "company_number VARCHAR, postcode VARCHAR, region VARCHAR";
+
+    private static final String LOOKUP = "postcode_regions";
+
+    private static final String READER_NAME = "companyPostcodes";
+
+    private static final KeysetQuery LOOKUP_QUERY = new KeysetQuery(LOOKUP, "postcode", List.of("region"), null, List.of());
+
+    @Bean
+    Job companyRegions(JobRepository jobRepository, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
+            DuckbatchProperties properties, Step regionsInJava, Step regionsInSql) {
+        LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,
+                LoadDecider.builder().dataSource(sourceDatabase).query(LOOKUP_QUERY).mode(properties.getLoadMode()).build(),
+                () -> LoadedRows.load(sourceDatabase, LOOKUP_QUERY, (rs, row) -> Map.entry(rs.getString(1), rs.getString(2))));
+        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
+            .listener(new JobPhaseSummary())
+            .listener(jobDatasets)
+            .start(lookupFits)
+            .on(LoadOnceDecider.LOADED)
+            .to(regionsInJava)
+            .from(lookupFits)
+            .on(LoadOnceDecider.CHUNKED)
+            .to(regionsInSql)
+            .end()
+            .build();
+    }
+
+    @Bean
+    Step regionsInSql(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
+            PhaseTimingListener phaseTimingListener) {
+        AtomicTableBuildTasklet join = AtomicTableBuildTasklet.builder()
+            .database(targetDatabase)
+            .attach("source", properties.getSource())
+            .table(TABLE)
+            .columns(COLUMNS)
+            .select("SELECT c.company_number, upper(trim(c.address.postcode)), p.region FROM source.companies c"
+                    + " LEFT JOIN source." + LOOKUP + " p ON p.postcode = upper(trim(c.address.postcode))")
+            .timers(stepTimers)
+            .build();
+        return new StepBuilder("regionsInSql", jobRepository).tasklet(join, transactionManager)
+            .listener((StepExecutionListener) phaseTimingListener)
+            .build();
+    }
+
+    @Bean
+    Step regionsInJava(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            JobDatasets jobDatasets, StepTimers stepTimers, PhaseTimingListener phaseTimingListener,
+            ProgressListener regionsProgress) {
+        return new StepBuilder("regionsInJava", jobRepository).<CompanyPostcode, CompanyRegion>chunk(properties.getChunkSize())
+            .transactionManager(transactionManager)
+            .reader(PerStepExecution.reader(step -> KeysetItemReader.<CompanyPostcode>builder()
+                .name(READER_NAME)
+                .dataSource(sourceDatabase)
+                .table("companies")
+                .keyColumn("company_number")
+                .columns("address")
+                .pageSize(properties.getPageSize())
+                .rowMapper((rs, row) -> new CompanyPostcode(rs.getString(1), postcode((Struct) rs.getObject(2))))
+                .resumeFrom(DestinationCheckpoint.builder().destination(targetDatabase).table(TABLE).keyColumn("company_number").build())
+                .timer(stepTimers.forStep(step))
+                .build()))
+            .processor(PerStepExecution.processor(step -> BatchTransformerItemProcessor.<CompanyPostcode, CompanyRegion>builder()
+                .transformer(stepExecution -> {
+                    LoadedRows<Map.Entry<String, String>> lookup = jobDatasets.loaded(stepExecution.getJobExecution(), LOOKUP);
+                    return new RegionLookup(lookup.slice(0, lookup.size()), lookup.size());
+                })
+                .timer(stepTimers.forStep(step))
+                .build()))
+            .writer(PerStepExecution.writer(step -> AppenderItemWriter.<CompanyRegion>builder()
+                .dataSource(targetDatabase)
+                .table(TABLE)
+                .binder((region, row) -> row.append(region.companyNumber()).append(region.postcode()).append(region.region()))
+                .timer(stepTimers.forStep(step))
+                .build()))
+            .listener(phaseTimingListener)
+            .listener(regionsProgress)
+            .listener(createTable(targetDatabase))
+            .build();
+    }
+
+    /** The Java branch appends: its table must exist before the writer opens. */
+    private static StepExecutionListener createTable(DuckDbDataSource targetDatabase) {
+        return new StepExecutionListener() {
+            @Override
+            public void beforeStep(StepExecution stepExecution) {
+                try (Connection connection = targetDatabase.getConnection(); Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + COLUMNS + ")");
+                }
+                catch (SQLException ex) {
+                    throw new IllegalStateException("Cannot create table " + TABLE + " in " + targetDatabase + ": " + ex.getMessage(), ex);
+                }
+            }
+        };
+    }
+
+    private static String postcode(Struct address) throws SQLException {
+        return (address != null) ? (String) address.getAttributes()[2] : null;
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener regionsProgress(DuckbatchProperties properties) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
+    }
+
+}
