@@ -19,10 +19,15 @@ import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
 
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Rules 4 and 9 as one step: builds a table entirely inside DuckDB, on the target's
@@ -64,6 +69,15 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This tasklet as a step of its own, its phases timed by {@code timing} (the step-scoped
+     * {@code PhaseTimingListener}).
+     */
+    public Step asStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            StepExecutionListener timing) {
+        return new StepBuilder(name, jobRepository).tasklet(this, transactionManager).listener(timing).build();
     }
 
     @Override

@@ -10,10 +10,8 @@ import io.duckbatch.core.timing.StepTimers;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -61,18 +59,15 @@ public class CompanyCopyJobConfiguration {
     Step copyCompanies(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
             PhaseTimingListener phaseTimingListener) {
-        AtomicTableBuildTasklet copy = AtomicTableBuildTasklet.builder()
+        return AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
             .attach("source", properties.getSource())
             .table(TABLE)
             .columns(COLUMNS)
             .select(SELECT)
             .timers(stepTimers)
-            .build();
-        return new StepBuilder("copyCompanies", jobRepository).tasklet(copy, transactionManager)
-            .listener((StepExecutionListener) phaseTimingListener)
-            .allowStartIfComplete(true)
-            .build();
+            .build()
+            .asStep("copyCompanies", jobRepository, transactionManager, phaseTimingListener);
     }
 
 }

@@ -13,7 +13,6 @@ import io.duckbatch.jobs.copy.CompanyCopyJobConfiguration;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -108,15 +107,13 @@ public class PhoneFeaturesJobConfiguration {
     private static Step buildStep(String name, String table, String select, JobRepository jobRepository,
             PlatformTransactionManager transactionManager, DuckDbDataSource targetDatabase, StepTimers stepTimers,
             PhaseTimingListener phaseTimingListener) {
-        AtomicTableBuildTasklet build = AtomicTableBuildTasklet.builder()
+        return AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
             .table(table)
             .select(select)
             .timers(stepTimers)
-            .build();
-        return new StepBuilder(name, jobRepository).tasklet(build, transactionManager)
-            .listener((StepExecutionListener) phaseTimingListener)
-            .build();
+            .build()
+            .asStep(name, jobRepository, transactionManager, phaseTimingListener);
     }
 
 }

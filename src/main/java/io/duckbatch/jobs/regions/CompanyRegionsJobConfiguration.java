@@ -84,7 +84,7 @@ public class CompanyRegionsJobConfiguration {
     Step regionsInSql(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
             PhaseTimingListener phaseTimingListener) {
-        AtomicTableBuildTasklet join = AtomicTableBuildTasklet.builder()
+        return AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
             .attach("source", properties.getSource())
             .table(TABLE)
@@ -92,10 +92,8 @@ public class CompanyRegionsJobConfiguration {
             .select("SELECT c.company_number, upper(trim(c.address.postcode)), p.region FROM source.companies c"
                     + " LEFT JOIN source." + LOOKUP + " p ON p.postcode = upper(trim(c.address.postcode))")
             .timers(stepTimers)
-            .build();
-        return new StepBuilder("regionsInSql", jobRepository).tasklet(join, transactionManager)
-            .listener((StepExecutionListener) phaseTimingListener)
-            .build();
+            .build()
+            .asStep("regionsInSql", jobRepository, transactionManager, phaseTimingListener);
     }
 
     @Bean
