@@ -30,6 +30,9 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Wires the two kinds of database duckbatch uses: the job repository (HikariCP over an H2
@@ -101,6 +104,25 @@ public class DuckbatchConfiguration {
     @Bean
     StepTimers stepTimers() {
         return new StepTimers();
+    }
+
+    /**
+     * Runs the tasks of a partitioned step: {@code duckbatch.concurrency} at a time, or on
+     * the calling thread when it is 1. Every task has its own DuckDB connections and
+     * appender (see PerStepExecution), so tasks never share a connection.
+     */
+    @Bean
+    TaskExecutor partitionTaskExecutor(DuckbatchProperties properties) {
+        if (properties.getConcurrency() == 1) {
+            return new SyncTaskExecutor();
+        }
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(properties.getConcurrency());
+        executor.setMaxPoolSize(properties.getConcurrency());
+        executor.setThreadNamePrefix("duckbatch-task-");
+        executor.setWaitForTasksToCompleteOnShutdown(true);
+        executor.initialize();
+        return executor;
     }
 
     @Bean

@@ -30,6 +30,9 @@ public class DuckbatchProperties {
     /** Rows per keyset page query. */
     private int pageSize = 50_000;
 
+    /** Tasks (partitions) of a job run at once; default: the number of cores. */
+    private int concurrency = Runtime.getRuntime().availableProcessors();
+
     /** Least time between two progress lines of a step. */
     private Duration progressInterval = Duration.ofSeconds(5);
 
@@ -95,6 +98,14 @@ public class DuckbatchProperties {
 
     public void setPageSize(int pageSize) {
         this.pageSize = atLeastOne("duckbatch.page-size", pageSize);
+    }
+
+    public int getConcurrency() {
+        return this.concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        this.concurrency = atLeastOne("duckbatch.concurrency", concurrency);
     }
 
     public Duration getProgressInterval() {

@@ -36,6 +36,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -119,10 +120,14 @@ public class CompanyScoringJobConfiguration {
         };
     }
 
+    /** The RTIC tasks, {@code duckbatch.concurrency} at a time; on restart only unfinished ones run. */
     @Bean
-    Step scoreCompanies(JobRepository jobRepository, Partitioner rticPartitioner, Step scoreRticCode) {
+    Step scoreCompanies(JobRepository jobRepository, Partitioner rticPartitioner, Step scoreRticCode,
+            TaskExecutor partitionTaskExecutor, DuckbatchProperties properties) {
         return new StepBuilder("scoreCompanies", jobRepository).partitioner(scoreRticCode.getName(), rticPartitioner)
             .step(scoreRticCode)
+            .taskExecutor(partitionTaskExecutor)
+            .gridSize(properties.getConcurrency())
             .build();
     }
 

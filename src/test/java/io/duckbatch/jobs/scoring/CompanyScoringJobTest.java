@@ -11,6 +11,8 @@ import io.duckbatch.support.JobRepositoryFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -54,10 +56,18 @@ class CompanyScoringJobTest {
         assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(2);
     }
 
-    @Test
-    void readingInChunksGivesTheSameScoresAsLoadingOnce(CapturedOutput output) throws Exception {
-        assertThat(run("--duckbatch.load-mode=chunked")).isZero();
-        assertThat(output.getOut()).contains("Load decision for companies: read in chunks");
+    /** Tasks run 1, 2 or 4 at a time, reading in chunks or from one loaded copy: same output. */
+    @ParameterizedTest(name = "concurrency {0}, load-mode {1}")
+    @CsvSource({ "1, chunked", "2, chunked", "4, chunked", "4, memory" })
+    void concurrencyAndLoadModeDoNotChangeTheScores(int concurrency, String loadMode, CapturedOutput output)
+            throws Exception {
+        assertThat(run("--duckbatch.concurrency=" + concurrency, "--duckbatch.load-mode=" + loadMode)).isZero();
+        assertThat(output.getOut()).contains("Load decision for companies: "
+                + (loadMode.equals("chunked") ? "read in chunks" : "load once into memory"));
+        if (concurrency > 1) {
+            // The log file names the thread of each line: the last pool thread ran tasks too.
+            assertThat(Files.readString(this.dir.resolve("duckbatch.log"))).contains("[duckbatch-task-" + concurrency + "]");
+        }
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
     }

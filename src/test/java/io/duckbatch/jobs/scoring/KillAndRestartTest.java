@@ -34,7 +34,7 @@ class KillAndRestartTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         return List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), DuckbatchApplication.class.getName(),
                 "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=60000", "--duckbatch.page-size=1000",
-                "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s");
+                "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s", "--duckbatch.concurrency=2");
     }
 
     /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
