@@ -18,9 +18,18 @@ public final class JobRepositoryFiles {
         return ((Number) column(dataDir, sql).get(0)).longValue();
     }
 
+    public static void update(Path dataDir, String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url(dataDir)); Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    private static String url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobrepository");
+    }
+
     public static List<Object> column(Path dataDir, String sql) throws Exception {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobrepository");
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+        try (Connection connection = DriverManager.getConnection(url(dataDir)); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             List<Object> values = new ArrayList<>();
             while (rs.next()) {

@@ -64,14 +64,24 @@ public class ResumingJobLauncher {
         return this.jobOperator.start(job, next);
     }
 
+    /**
+     * Refuses to treat an execution as dead while the process recorded as its owner may be
+     * running.
+     * @throws JobExecutionAlreadyRunningException naming the owner
+     */
+    public void requireOwnerGone(JobExecution execution) throws JobExecutionAlreadyRunningException {
+        Optional<ExecutionOwner> owner = ExecutionOwner.of(execution);
+        if (execution.getStatus().isRunning() && owner.isPresent() && owner.get().mayBeAlive()) {
+            throw new JobExecutionAlreadyRunningException(execution.getJobInstance().getJobName() + " execution "
+                    + execution.getId() + " is running in " + owner.get() + "; not starting it again");
+        }
+    }
+
     private Optional<JobExecution> resume(JobExecution lastExecution) throws Exception {
         String job = lastExecution.getJobInstance().getJobName();
         if (lastExecution.getStatus().isRunning()) {
+            requireOwnerGone(lastExecution);
             Optional<ExecutionOwner> owner = ExecutionOwner.of(lastExecution);
-            if (owner.isPresent() && owner.get().mayBeAlive()) {
-                throw new JobExecutionAlreadyRunningException(job + " execution " + lastExecution.getId()
-                        + " is running in " + owner.get() + "; not starting it again");
-            }
             log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
                     owner.map(o -> "dead process " + o).orElse("a process that recorded no owner"));
             lastExecution = this.jobOperator.recover(lastExecution);

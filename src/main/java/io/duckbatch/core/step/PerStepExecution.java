@@ -19,7 +19,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamWriter;
  * {@code process()}. Here the component is built in {@code beforeStep} from the step
  * execution and kept per thread (partitions of one step run on different threads), so each
  * item costs one ThreadLocal read. The component's own {@link StepExecutionListener} and
- * {@link ItemStream} callbacks are forwarded.
+ * {@link ItemStream} callbacks are forwarded; it is closed and dropped when the step closes
+ * its streams.
  */
 public final class PerStepExecution {
 
@@ -39,7 +40,7 @@ public final class PerStepExecution {
     }
 
     /** Holds the current thread's component between beforeStep and afterStep. */
-    private abstract static class Holder<C> implements StepExecutionListener, ItemStream {
+    abstract static class Holder<C> implements StepExecutionListener, ItemStream {
 
         private final Function<StepExecution, ? extends C> factory;
 
@@ -72,12 +73,7 @@ public final class PerStepExecution {
 
         @Override
         public ExitStatus afterStep(StepExecution stepExecution) {
-            try {
-                return (this.current.get() instanceof StepExecutionListener listener) ? listener.afterStep(stepExecution) : null;
-            }
-            finally {
-                this.current.remove();
-            }
+            return (this.current.get() instanceof StepExecutionListener listener) ? listener.afterStep(stepExecution) : null;
         }
 
         @Override
@@ -94,11 +90,19 @@ public final class PerStepExecution {
             }
         }
 
+        /**
+         * Spring Batch closes a step's streams after its afterStep listeners, and also when
+         * open() failed: the component is let go here, last.
+         */
         @Override
         public void close() {
-            // close() also runs when open() failed before a component existed
-            if (this.current.get() instanceof ItemStream stream) {
-                stream.close();
+            try {
+                if (this.current.get() instanceof ItemStream stream) {
+                    stream.close();
+                }
+            }
+            finally {
+                this.current.remove();
             }
         }
 

@@ -14,6 +14,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Description;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -48,6 +49,7 @@ public class CompanyCopyJobConfiguration {
             + " FROM source.companies";
 
     @Bean
+    @Description("Copies companies into companies_clean inside DuckDB (ATTACH READ_ONLY + INSERT ... SELECT)")
     Job companyCopy(JobRepository jobRepository, Step copyCompanies) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
             .listener(new JobPhaseSummary())

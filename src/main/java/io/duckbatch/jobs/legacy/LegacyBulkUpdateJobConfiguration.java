@@ -24,6 +24,7 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Description;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -45,6 +46,7 @@ public class LegacyBulkUpdateJobConfiguration {
     private static final String READER_NAME = "companiesEnriched";
 
     @Bean
+    @Description("Recomputes companies_enriched.status in Java, applied with staged UPDATE ... FROM")
     Job legacyBulkUpdate(JobRepository jobRepository, Step checkCompaniesEnriched, Step recomputeStatus) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
             .listener(new JobPhaseSummary())

@@ -18,6 +18,7 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Description;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -70,6 +71,7 @@ public class PhoneFeaturesJobConfiguration {
             """;
 
     @Bean
+    @Description("Derives company_phone_features and joins them into companies_enriched (append-only)")
     Job phoneFeatures(JobRepository jobRepository, Step checkCompaniesClean, Step buildPhoneFeatures,
             Step consolidateCompanies) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))

@@ -36,6 +36,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Description;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -62,6 +63,7 @@ public class CompanyRegionsJobConfiguration {
     private static final KeysetQuery LOOKUP_QUERY = new KeysetQuery(LOOKUP, "postcode", List.of("region"), null, List.of());
 
     @Bean
+    @Description("Adds each company's region from postcode_regions: loaded once and joined in Java if it fits, else joined in SQL")
     Job companyRegions(JobRepository jobRepository, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
             DuckbatchProperties properties, Step regionsInJava, Step regionsInSql) {
         LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,

@@ -36,6 +36,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Description;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -66,6 +67,7 @@ public class CompanyScoringJobConfiguration {
             RticCodes.strings(rs.getArray(3)));
 
     @Bean
+    @Description("Scores every company against every RTIC code (keyset reader, batch transformer, Appender) into rtic_scores")
     Job companyScoring(JobRepository jobRepository, JobDatasets jobDatasets, Step checkScoringInputs,
             Step prepareScoringTarget, Step scoreCompanies) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))

@@ -27,6 +27,8 @@ class PerStepExecutionTest {
 
         private int read = -1;
 
+        private boolean closed;
+
         TwoItems(String code) {
             this.code = code;
         }
@@ -42,6 +44,11 @@ class PerStepExecutionTest {
                 throw new IllegalStateException("read before open");
             }
             return (this.read < 2) ? this.code + "-" + (++this.read) : null;
+        }
+
+        @Override
+        public void close() {
+            this.closed = true;
         }
 
     }
@@ -73,6 +80,7 @@ class PerStepExecutionTest {
                 throw new IllegalStateException(ex);
             }
             listener.afterStep(b);
+            reader.close();
         });
         StepExecution a = step(1, "A");
         listener.beforeStep(a);
@@ -83,7 +91,10 @@ class PerStepExecutionTest {
         assertThat(reader.read()).isEqualTo("A-2");
         assertThat(reader.read()).isNull();
         listener.afterStep(a);
+        TwoItems component = (TwoItems) ((PerStepExecution.Holder<?>) reader).current();
+        reader.close();
 
+        assertThat(component.closed).as("the step's close() closes the component").isTrue();
         assertThat(other).containsExactly("B-1", "B-2");
         assertThatThrownBy(reader::read).hasMessageContaining("only usable inside its step");
     }

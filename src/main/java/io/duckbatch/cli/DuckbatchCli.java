@@ -1,0 +1,276 @@
+package io.duckbatch.cli;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.resume.ResumingJobLauncher;
+import io.duckbatch.demo.DemoDataGenerator;
+import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The command line: {@code java -jar duckbatch.jar [verb] [operands] [--name=value ...]}.
+ * Without a verb it runs the job named by {@code spring.batch.job.name} (default
+ * {@code companyScoring}). Exit codes: 0 success, 1 a failed job or operation, 2 a usage
+ * error. Every verb answers {@code --help}.
+ */
+@Component
+public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
+
+    public static final String JOB_NAME_PROPERTY = "spring.batch.job.name";
+
+    static final String USAGE = """
+            usage: java -jar duckbatch.jar [verb] [--name=value ...]
+              (no verb)                  run the job named by --spring.batch.job.name (default companyScoring)
+              run <job> [name=value ...] start a job, or resume its last instance if that did not complete
+              restart <executionId>      restart a FAILED or STOPPED execution
+              stop <executionId>         ask a running execution to stop (it ends STOPPED, restartable)
+              abandon <executionId>      mark a STOPPED or FAILED execution ABANDONED (never restarted)
+              recover <executionId>      mark an execution left STARTED by a dead process FAILED
+              executions [job] [--limit N]  recent executions, newest first (default 20)
+              jobs                       the jobs in this build
+            --name=value sets any property (see README); '<verb> --help' explains a verb.
+            exit codes: 0 success, 1 failed job or operation, 2 usage error""";
+
+    private static final Map<String, String> VERB_HELP = Map.of(
+            "run", """
+                    usage: java -jar duckbatch.jar run <job> [name=value ...]
+                    Starts <job> with the source and target as identifying parameters, plus any name=value
+                    given. If the job's last instance with the same parameters FAILED, was STOPPED, or was
+                    left STARTED by a process that is gone, that instance is resumed instead.""",
+            "restart", "usage: java -jar duckbatch.jar restart <executionId>\nRestarts a FAILED or STOPPED execution; "
+                    + "completed tasks are skipped, an interrupted one resumes where its output ends.",
+            "stop", "usage: java -jar duckbatch.jar stop <executionId>\nAsks a running execution to stop after its "
+                    + "current chunk; it ends STOPPED and can be restarted.",
+            "abandon", "usage: java -jar duckbatch.jar abandon <executionId>\nMarks a STOPPED or FAILED execution "
+                    + "ABANDONED so that it is never restarted; the next run starts a new instance.",
+            "recover", "usage: java -jar duckbatch.jar recover <executionId>\nMarks an execution left STARTED by a "
+                    + "process that died FAILED, so it can be restarted. Refused while its process is alive.",
+            "executions", "usage: java -jar duckbatch.jar executions [job] [--limit N]\nLists recent executions, "
+                    + "newest first: id, job, status, start, end, rows read and written, duration, parameters.",
+            "jobs", "usage: java -jar duckbatch.jar jobs\nLists the jobs in this build with what each does.");
+
+    private static final Logger log = LoggerFactory.getLogger(DuckbatchCli.class);
+
+    private final Map<String, Job> jobs = new TreeMap<>();
+
+    private final Map<String, String> descriptions = new TreeMap<>();
+
+    private final ResumingJobLauncher launcher;
+
+    private final JobOperator jobOperator;
+
+    private final JobRepository jobRepository;
+
+    private final DuckbatchProperties properties;
+
+    private final DemoDataGenerator demoDataGenerator;
+
+    private final Environment environment;
+
+    private int exitCode;
+
+    public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
+            JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
+            DemoDataGenerator demoDataGenerator, Environment environment) {
+        jobs.forEach((bean, job) -> {
+            this.jobs.put(job.getName(), job);
+            String description = beanFactory.getBeanDefinition(bean).getDescription();
+            this.descriptions.put(job.getName(), (description != null) ? description : "");
+        });
+        this.launcher = launcher;
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.properties = properties;
+        this.demoDataGenerator = demoDataGenerator;
+        this.environment = environment;
+    }
+
+    @Override
+    public void run(ApplicationArguments applicationArguments) {
+        try {
+            Arguments args = Arguments.parse(applicationArguments.getSourceArgs());
+            String verb = args.verb();
+            if (args.help()) {
+                System.out.println((verb != null && VERB_HELP.containsKey(verb)) ? VERB_HELP.get(verb) : USAGE);
+                this.exitCode = 0;
+                return;
+            }
+            this.exitCode = (verb == null) ? launch(this.environment.getProperty(JOB_NAME_PROPERTY,
+                    CompanyScoringJobConfiguration.JOB_NAME), List.of()) : dispatch(verb, args);
+        }
+        catch (Arguments.UsageException ex) {
+            Console.error(ex.getMessage() + "\n" + USAGE);
+            this.exitCode = 2;
+        }
+        catch (Exception ex) {
+            log.debug("Command failed", ex);
+            Console.error(Console.describe(ex));
+            this.exitCode = 1;
+        }
+    }
+
+    private int dispatch(String verb, Arguments args) throws Exception {
+        return switch (verb) {
+            case "run" -> {
+                if (args.operands().isEmpty()) {
+                    throw new Arguments.UsageException("run needs a job name; 'jobs' lists them");
+                }
+                yield launch(args.operands().get(0), args.operands().subList(1, args.operands().size()));
+            }
+            case "restart" -> report(this.jobOperator.restart(execution(args.executionId())));
+            case "stop" -> {
+                JobExecution execution = execution(args.executionId());
+                if (!execution.isRunning()) {
+                    throw new IllegalStateException("Execution " + execution.getId() + " is " + execution.getStatus()
+                            + ", not running: nothing to stop");
+                }
+                this.jobOperator.stop(execution);
+                System.out.println("Asked execution " + args.executionId() + " to stop; it ends STOPPED after its current chunk");
+                yield 0;
+            }
+            case "abandon" -> status("Abandoned", this.jobOperator.abandon(execution(args.executionId())));
+            case "recover" -> recover(args.executionId());
+            case "executions" -> executions(args);
+            case "jobs" -> {
+                this.descriptions.forEach((job, description) -> System.out.printf("%-18s %s%n", job, description));
+                yield 0;
+            }
+            default -> throw new Arguments.UsageException("Unknown verb '" + verb + "'");
+        };
+    }
+
+    private JobExecution execution(long id) {
+        JobExecution execution = this.jobRepository.getJobExecution(id);
+        if (execution == null) {
+            throw new IllegalArgumentException("No job execution " + id + " in the job repository; 'executions' lists them");
+        }
+        return execution;
+    }
+
+    private int recover(long id) throws Exception {
+        JobExecution execution = execution(id);
+        this.launcher.requireOwnerGone(execution);
+        return status("Recovered", this.jobOperator.recover(execution));
+    }
+
+    private static int status(String what, JobExecution execution) {
+        System.out.println(what + " execution " + execution.getId() + " of " + execution.getJobInstance().getJobName()
+                + ": now " + execution.getStatus());
+        return 0;
+    }
+
+    private int executions(Arguments args) {
+        List<String> names = args.operands().isEmpty() ? new ArrayList<>(this.jobs.keySet()) : args.operands();
+        List<JobExecution> executions = new ArrayList<>();
+        for (String name : names) {
+            for (JobInstance instance : this.jobRepository.findJobInstances(name)) {
+                for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+                    executions.add(this.jobRepository.getJobExecution(execution.getId()));
+                }
+            }
+        }
+        executions.sort(Comparator.comparingLong(JobExecution::getId).reversed());
+        int limit = (args.limit() != null) ? args.limit() : 20;
+        System.out.print(ExecutionsTable.format(executions.subList(0, Math.min(limit, executions.size()))));
+        return 0;
+    }
+
+    private int launch(String jobName, List<String> parameters) throws Exception {
+        Job job = this.jobs.get(jobName);
+        if (job == null) {
+            Console.error("Unknown job '" + jobName + "' (" + JOB_NAME_PROPERTY + "); jobs in this build: "
+                    + String.join(", ", this.jobs.keySet()));
+            return 2;
+        }
+        JobParametersBuilder identifying = new JobParametersBuilder(identifyingParameters());
+        for (String parameter : parameters) {
+            int equals = parameter.indexOf('=');
+            if (equals < 1) {
+                throw new Arguments.UsageException("Job parameters are name=value, was '" + parameter + "'");
+            }
+            identifying.addString(parameter.substring(0, equals), parameter.substring(equals + 1));
+        }
+        try {
+            prepareSource();
+            return report(this.launcher.launch(job, identifying.toJobParameters()));
+        }
+        catch (Exception ex) {
+            log.debug("Launch of {} failed", jobName, ex);
+            Console.error(jobName + " did not run: " + Console.describe(ex));
+            return 1;
+        }
+    }
+
+    /** Generates the demo source only when the default one is missing; a named source must exist. */
+    private void prepareSource() {
+        if (Files.isRegularFile(this.properties.getSource())) {
+            return;
+        }
+        if (!this.properties.isDefaultSource()) {
+            throw new IllegalArgumentException("Source database " + this.properties.getSource().toAbsolutePath()
+                    + " does not exist (duckbatch.source)");
+        }
+        this.demoDataGenerator.generate(this.properties.getSource(), this.properties.getDemo().getRows());
+    }
+
+    private JobParameters identifyingParameters() {
+        return new JobParametersBuilder()
+            .addString("source", this.properties.getSource().toAbsolutePath().normalize().toString())
+            .addString("target", this.properties.getTarget().toAbsolutePath().normalize().toString())
+            .toJobParameters();
+    }
+
+    private int report(JobExecution execution) {
+        String job = execution.getJobInstance().getJobName();
+        Duration took = (execution.getStartTime() != null && execution.getEndTime() != null)
+                ? Duration.between(execution.getStartTime(), execution.getEndTime()) : Duration.ZERO;
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            log.info("{} execution {} COMPLETED in {} s", job, execution.getId(), took.toMillis() / 1000.0);
+            return 0;
+        }
+        // A task's failure also fails its partitioned step and the job: say each cause once.
+        execution.getAllFailureExceptions()
+            .stream()
+            .map(Console::describe)
+            .distinct()
+            .forEach(cause -> Console.error(job + " execution " + execution.getId() + " " + execution.getStatus() + ": " + cause));
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            log.info("{} execution {} STOPPED; run the same command to resume it", job, execution.getId());
+        }
+        else {
+            log.info("Fix the cause, then run the same command to resume execution {}. Details: {}", execution.getId(),
+                    this.properties.getDataDir().resolve("duckbatch.log"));
+        }
+        return 1;
+    }
+
+    @Override
+    public int getExitCode() {
+        return this.exitCode;
+    }
+
+}
