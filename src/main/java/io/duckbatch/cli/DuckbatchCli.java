@@ -75,6 +75,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(DuckbatchCli.class);
 
+    /** Stack traces for the log file only: the terminal gets one line per problem (see ConsoleLogFilter). */
+    private static final Logger details = LoggerFactory.getLogger("duckbatch.details");
+
     private final Map<String, Job> jobs = new TreeMap<>();
 
     private final Map<String, String> descriptions = new TreeMap<>();
@@ -127,7 +130,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             this.exitCode = 2;
         }
         catch (Exception ex) {
-            log.debug("Command failed", ex);
+            details.info("Command failed", ex);
             Console.error(Console.describe(ex));
             this.exitCode = 1;
         }
@@ -219,7 +222,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             return report(this.launcher.launch(job, identifying.toJobParameters()));
         }
         catch (Exception ex) {
-            log.debug("Launch of {} failed", jobName, ex);
+            details.info("Launch of {} failed", jobName, ex);
             Console.error(jobName + " did not run: " + Console.describe(ex));
             return 1;
         }
@@ -252,19 +255,18 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             log.info("{} execution {} COMPLETED in {} s", job, execution.getId(), took.toMillis() / 1000.0);
             return 0;
         }
+        if (execution.getStatus() == BatchStatus.STOPPED) {
+            log.info("{} execution {} STOPPED; run the same command to resume it", job, execution.getId());
+            return 1;
+        }
         // A task's failure also fails its partitioned step and the job: say each cause once.
         execution.getAllFailureExceptions()
             .stream()
             .map(Console::describe)
             .distinct()
             .forEach(cause -> Console.error(job + " execution " + execution.getId() + " " + execution.getStatus() + ": " + cause));
-        if (execution.getStatus() == BatchStatus.STOPPED) {
-            log.info("{} execution {} STOPPED; run the same command to resume it", job, execution.getId());
-        }
-        else {
-            log.info("Fix the cause, then run the same command to resume execution {}. Details: {}", execution.getId(),
-                    this.properties.getDataDir().resolve("duckbatch.log"));
-        }
+        log.info("Fix the cause, then run the same command to resume execution {}. Details: {}", execution.getId(),
+                this.properties.getDataDir().resolve("duckbatch.log"));
         return 1;
     }
 

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.duckbatch.cli.GracefulShutdown;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.resume.ResumingJobLauncher;
@@ -99,6 +100,12 @@ public class DuckbatchConfiguration {
     @Bean(destroyMethod = "close")
     DuckDbDataSource targetDatabase(DuckbatchProperties properties) {
         return DuckDbDataSource.readWrite(properties.getTarget());
+    }
+
+    @Bean
+    StandardJobListeners standardJobListeners(JobRepository jobRepository, JobDatasets jobDatasets,
+            GracefulShutdown gracefulShutdown) {
+        return new StandardJobListeners(jobRepository, jobDatasets, gracefulShutdown);
     }
 
     @Bean

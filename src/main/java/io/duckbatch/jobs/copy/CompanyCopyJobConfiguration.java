@@ -1,15 +1,13 @@
 package io.duckbatch.jobs.copy;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
-import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.StepTimers;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
@@ -50,10 +48,8 @@ public class CompanyCopyJobConfiguration {
 
     @Bean
     @Description("Copies companies into companies_clean inside DuckDB (ATTACH READ_ONLY + INSERT ... SELECT)")
-    Job companyCopy(JobRepository jobRepository, Step copyCompanies) {
-        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
-            .listener(new JobPhaseSummary())
-            .start(copyCompanies)
+    Job companyCopy(StandardJobListeners jobs, Step copyCompanies) {
+        return jobs.job(JOB_NAME).start(copyCompanies)
             .build();
     }
 

@@ -3,13 +3,12 @@ package io.duckbatch.jobs.legacy;
 import java.util.List;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
-import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.PerStepExecution;
-import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -18,7 +17,6 @@ import io.duckbatch.core.write.StagedUpdateItemWriter;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -47,10 +45,8 @@ public class LegacyBulkUpdateJobConfiguration {
 
     @Bean
     @Description("Recomputes companies_enriched.status in Java, applied with staged UPDATE ... FROM")
-    Job legacyBulkUpdate(JobRepository jobRepository, Step checkCompaniesEnriched, Step recomputeStatus) {
-        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
-            .listener(new JobPhaseSummary())
-            .start(checkCompaniesEnriched)
+    Job legacyBulkUpdate(StandardJobListeners jobs, Step checkCompaniesEnriched, Step recomputeStatus) {
+        return jobs.job(JOB_NAME).start(checkCompaniesEnriched)
             .next(recomputeStatus)
             .build();
     }

@@ -2,17 +2,15 @@ package io.duckbatch.jobs.phone;
 
 import java.util.List;
 
+import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.sql.RequiredTableTasklet;
-import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.jobs.copy.CompanyCopyJobConfiguration;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -72,11 +70,9 @@ public class PhoneFeaturesJobConfiguration {
 
     @Bean
     @Description("Derives company_phone_features and joins them into companies_enriched (append-only)")
-    Job phoneFeatures(JobRepository jobRepository, Step checkCompaniesClean, Step buildPhoneFeatures,
+    Job phoneFeatures(StandardJobListeners jobs, Step checkCompaniesClean, Step buildPhoneFeatures,
             Step consolidateCompanies) {
-        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
-            .listener(new JobPhaseSummary())
-            .start(checkCompaniesClean)
+        return jobs.job(JOB_NAME).start(checkCompaniesClean)
             .next(buildPhoneFeatures)
             .next(consolidateCompanies)
             .build();

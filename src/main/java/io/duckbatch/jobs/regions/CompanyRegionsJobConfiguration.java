@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadDecider;
@@ -17,10 +18,8 @@ import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
-import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.PerStepExecution;
-import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.StepTimers;
@@ -28,7 +27,6 @@ import io.duckbatch.core.write.AppenderItemWriter;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -64,15 +62,12 @@ public class CompanyRegionsJobConfiguration {
 
     @Bean
     @Description("Adds each company's region from postcode_regions: loaded once and joined in Java if it fits, else joined in SQL")
-    Job companyRegions(JobRepository jobRepository, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
+    Job companyRegions(StandardJobListeners jobs, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
             DuckbatchProperties properties, Step regionsInJava, Step regionsInSql) {
         LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,
                 LoadDecider.builder().dataSource(sourceDatabase).query(LOOKUP_QUERY).mode(properties.getLoadMode()).build(),
                 () -> LoadedRows.load(sourceDatabase, LOOKUP_QUERY, (rs, row) -> Map.entry(rs.getString(1), rs.getString(2))));
-        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
-            .listener(new JobPhaseSummary())
-            .listener(jobDatasets)
-            .start(lookupFits)
+        return jobs.job(JOB_NAME).start(lookupFits)
             .on(LoadOnceDecider.LOADED)
             .to(regionsInJava)
             .from(lookupFits)

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.load.JobDatasets;
@@ -15,9 +16,7 @@ import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
-import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.step.PerStepExecution;
-import io.duckbatch.core.timing.JobPhaseSummary;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -26,7 +25,6 @@ import io.duckbatch.core.write.AppenderItemWriter;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -68,12 +66,9 @@ public class CompanyScoringJobConfiguration {
 
     @Bean
     @Description("Scores every company against every RTIC code (keyset reader, batch transformer, Appender) into rtic_scores")
-    Job companyScoring(JobRepository jobRepository, JobDatasets jobDatasets, Step checkScoringInputs,
+    Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs,
             Step prepareScoringTarget, Step scoreCompanies) {
-        return new JobBuilder(JOB_NAME, jobRepository).listener(ExecutionOwner.recorder(jobRepository))
-            .listener(new JobPhaseSummary())
-            .listener(jobDatasets)
-            .start(checkScoringInputs)
+        return jobs.job(JOB_NAME).start(checkScoringInputs)
             .next(prepareScoringTarget)
             .next(scoreCompanies)
             .build();

@@ -39,6 +39,11 @@ class KillAndRestartTest {
 
     /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
     private void runAndKill(int attempt) throws Exception {
+        interrupt(attempt, true);
+    }
+
+    /** @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop) */
+    private String interrupt(int attempt, boolean hard) throws Exception {
         Process process = new ProcessBuilder(command()).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> firstProgress = new CompletableFuture<>();
@@ -61,10 +66,48 @@ class KillAndRestartTest {
         firstProgress.get(120, TimeUnit.SECONDS);
         Thread.sleep(ThreadLocalRandom.current().nextLong(50, 6000));
         assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
-        process.destroyForcibly();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        if (hard) {
+            process.destroyForcibly();
+        }
+        else {
+            // Through the handle: Process.destroy() would also close our end of its output pipe.
+            process.toHandle().destroy();
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         pump.join(5000);
-        assertThat(process.exitValue()).isEqualTo(137);
+        assertThat(process.exitValue()).isEqualTo(hard ? 137 : 143);
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    private String runToTheEnd() throws Exception {
+        Process last = new ProcessBuilder(command()).redirectErrorStream(true).start();
+        String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private void assertOutputEqualsAnUninterruptedRun() throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        assertThat(DuckDbFiles.count(target,
+                "SELECT count(*) FROM (SELECT rtic_code, company_number FROM rtic_scores GROUP BY ALL HAVING count(*) > 1)"))
+            .isZero();
+        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL))
+            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
+    }
+
+    @Test
+    void sigtermStopsGracefullyAndTheNextRunResumes() throws Exception {
+        String stopped = interrupt(1, false);
+        assertThat(stopped).contains("Shutting down: stopping companyScoring execution 1 after its current chunk")
+            .contains("companyScoring execution 1 STOPPED; run the same command to resume it");
+        assertThat(JobRepositoryFiles.column(this.dir, "SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
+
+        assertThat(runToTheEnd()).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
+        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
+        assertOutputEqualsAnUninterruptedRun();
     }
 
     @Test
@@ -73,10 +116,7 @@ class KillAndRestartTest {
         long rowsAfterFirstKill = DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores");
         runAndKill(2);
 
-        Process last = new ProcessBuilder(command()).redirectErrorStream(true).start();
-        String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(last.exitValue()).as(output).isZero();
+        String output = runToTheEnd();
 
         assertThat(output).contains("Recovering companyScoring execution").contains("Resuming companyScoring execution");
         assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
@@ -95,13 +135,9 @@ class KillAndRestartTest {
                 + " AND EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION cut WHERE cut.STEP_NAME = done.STEP_NAME"
                 + " AND cut.STATUS = 'FAILED' AND cut.READ_COUNT > 0)")).isPositive();
 
-        Path target = this.dir.resolve("target.duckdb");
-        assertThat(DuckDbFiles.count(target,
-                "SELECT count(*) FROM (SELECT rtic_code, company_number FROM rtic_scores GROUP BY ALL HAVING count(*) > 1)"))
-            .isZero();
-        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL))
-            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
-        assertThat(rowsAfterFirstKill).isLessThan(DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores"));
+        assertOutputEqualsAnUninterruptedRun();
+        assertThat(rowsAfterFirstKill)
+            .isLessThan(DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores"));
     }
 
 }
