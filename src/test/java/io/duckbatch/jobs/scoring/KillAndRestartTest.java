@@ -42,7 +42,10 @@ class KillAndRestartTest {
         interrupt(attempt, true);
     }
 
-    /** @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop) */
+    /**
+     * @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop); a soft interrupt first
+     * checks that a second launch on the same data is refused while the first runs
+     */
     private String interrupt(int attempt, boolean hard) throws Exception {
         Process process = new ProcessBuilder(command()).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
@@ -64,6 +67,13 @@ class KillAndRestartTest {
         });
         pump.start();
         firstProgress.get(120, TimeUnit.SECONDS);
+        if (!hard) {
+            Process second = new ProcessBuilder(command()).redirectErrorStream(true).start();
+            String refused = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(refused).isEqualTo(1);
+            assertThat(refused).contains("another duckbatch process is using this job repository");
+        }
         Thread.sleep(ThreadLocalRandom.current().nextLong(50, 6000));
         assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
         if (hard) {
