@@ -144,7 +144,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                 }
                 yield launch(args.operands().get(0), args.operands().subList(1, args.operands().size()));
             }
-            case "restart" -> report(this.jobOperator.restart(execution(args.executionId())));
+            case "restart" -> report(this.jobOperator.restart(sameData(execution(args.executionId()))));
             case "stop" -> {
                 JobExecution execution = execution(args.executionId());
                 if (!execution.isRunning()) {
@@ -170,6 +170,23 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         JobExecution execution = this.jobRepository.getJobExecution(id);
         if (execution == null) {
             throw new IllegalArgumentException("No job execution " + id + " in the job repository; 'executions' lists them");
+        }
+        return execution;
+    }
+
+    /**
+     * The jobs read and write the databases the current settings name; an execution is only
+     * restarted on the same files it ran on.
+     */
+    private JobExecution sameData(JobExecution execution) {
+        JobParameters current = identifyingParameters();
+        for (String name : new String[] { "source", "target" }) {
+            String then = execution.getJobParameters().getString(name);
+            String now = current.getString(name);
+            if (then != null && !then.equals(now)) {
+                throw new IllegalArgumentException("Execution " + execution.getId() + " ran with " + name + " " + then
+                        + ", not " + now + "; restart it with --duckbatch." + name + "=" + then);
+            }
         }
         return execution;
     }

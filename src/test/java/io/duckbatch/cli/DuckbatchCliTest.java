@@ -75,6 +75,12 @@ class DuckbatchCliTest {
         assertThat(cli("stop", "1")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: Execution 1 is FAILED, not running: nothing to stop");
 
+        // Restarting on other files than the execution ran on is refused.
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.source=" + this.dir.resolve("other.duckdb"),
+                "restart", "1")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: Execution 1 ran with source " + this.dir.resolve("s.duckdb")
+                + ", not " + this.dir.resolve("other.duckdb") + "; restart it with --duckbatch.source=" + this.dir.resolve("s.duckdb"));
+
         // Fix the cause, restart the very execution: the same instance completes.
         writeSource(true);
         assertThat(cli("restart", "1")).isZero();
