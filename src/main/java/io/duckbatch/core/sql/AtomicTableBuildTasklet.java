@@ -3,6 +3,7 @@ package io.duckbatch.core.sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -117,8 +118,11 @@ public class AtomicTableBuildTasklet implements Tasklet {
             if (!Files.isRegularFile(file)) {
                 throw new SQLException("Source database " + file + " does not exist (attached as " + source.getKey() + ")");
             }
-            // ATTACH takes a string literal, not a parameter: the path is quoted, the alias checked.
-            execute(connection, "ATTACH '" + file.toString().replace("'", "''") + "' AS " + source.getKey() + " (READ_ONLY)");
+            // The path is bound; only the alias is SQL text, and it was checked at build time.
+            try (PreparedStatement attach = connection.prepareStatement("ATTACH ? AS " + source.getKey() + " (READ_ONLY)")) {
+                attach.setString(1, file.toString());
+                attach.execute();
+            }
         }
     }
 
