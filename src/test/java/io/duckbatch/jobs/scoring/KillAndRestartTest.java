@@ -30,11 +30,15 @@ class KillAndRestartTest {
     @TempDir
     Path dir;
 
-    private List<String> command() {
+    /** The same command every time; {@code slow} for the SIGTERM test, which spends seconds on a second launch first. */
+    private List<String> command(boolean slow) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), DuckbatchApplication.class.getName(),
-                "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=60000", "--duckbatch.page-size=1000",
-                "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s", "--duckbatch.concurrency=2");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=60000",
+                "--duckbatch.page-size=1000", "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s"));
+        command.addAll(slow ? List.of("--duckbatch.concurrency=1", "--duckbatch.load-mode=chunked")
+                : List.of("--duckbatch.concurrency=2"));
+        return command;
     }
 
     /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
@@ -47,7 +51,7 @@ class KillAndRestartTest {
      * checks that a second launch on the same data is refused while the first runs
      */
     private String interrupt(int attempt, boolean hard) throws Exception {
-        Process process = new ProcessBuilder(command()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command(!hard)).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> firstProgress = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -68,13 +72,13 @@ class KillAndRestartTest {
         pump.start();
         firstProgress.get(120, TimeUnit.SECONDS);
         if (!hard) {
-            Process second = new ProcessBuilder(command()).redirectErrorStream(true).start();
+            Process second = new ProcessBuilder(command(true)).redirectErrorStream(true).start();
             String refused = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).as(refused).isEqualTo(1);
             assertThat(refused).contains("another duckbatch process is using this job repository");
         }
-        Thread.sleep(ThreadLocalRandom.current().nextLong(50, 6000));
+        Thread.sleep(ThreadLocalRandom.current().nextLong(50, hard ? 6000 : 1000));
         assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
         if (hard) {
             process.destroyForcibly();
@@ -91,8 +95,8 @@ class KillAndRestartTest {
         }
     }
 
-    private String runToTheEnd() throws Exception {
-        Process last = new ProcessBuilder(command()).redirectErrorStream(true).start();
+    private String runToTheEnd(boolean slow) throws Exception {
+        Process last = new ProcessBuilder(command(slow)).redirectErrorStream(true).start();
         String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(output).isZero();
@@ -115,7 +119,7 @@ class KillAndRestartTest {
             .contains("companyScoring execution 1 STOPPED; run the same command to resume it");
         assertThat(JobRepositoryFiles.column(this.dir, "SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
 
-        assertThat(runToTheEnd()).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
+        assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
         assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
         assertOutputEqualsAnUninterruptedRun();
     }
@@ -126,7 +130,7 @@ class KillAndRestartTest {
         long rowsAfterFirstKill = DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores");
         runAndKill(2);
 
-        String output = runToTheEnd();
+        String output = runToTheEnd(false);
 
         assertThat(output).contains("Recovering companyScoring execution").contains("Resuming companyScoring execution");
         assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
