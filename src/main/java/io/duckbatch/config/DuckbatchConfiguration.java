@@ -47,7 +47,9 @@ public class DuckbatchConfiguration {
     /**
      * The job repository's pool. Declared here (and primary) because the DuckDB databases
      * are DataSources too, which would otherwise switch off Boot's own. Without
-     * {@code spring.datasource.url}, an H2 file {@code jobrepository} in the data dir.
+     * {@code spring.datasource.url}, an H2 file {@code jobrepository} in the data dir, with
+     * {@code WRITE_DELAY=0}: H2's default flushes commits up to 500 ms late, so a killed
+     * process could lose executions already reported committed.
      */
     @Bean
     @Primary
@@ -55,7 +57,7 @@ public class DuckbatchConfiguration {
     HikariDataSource dataSource(DataSourceProperties dataSourceProperties, DuckbatchProperties properties) {
         if (dataSourceProperties.getUrl() == null) {
             dataSourceProperties.setUrl("jdbc:h2:file:" + properties.getDataDir().toAbsolutePath().normalize().resolve("jobrepository")
-                    + ";DB_CLOSE_ON_EXIT=FALSE");
+                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         }
         HikariDataSource dataSource = dataSourceProperties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         dataSource.setPoolName("duckbatch-jobrepository");
