@@ -21,11 +21,7 @@ public class DuckbatchApplication {
             return SpringApplication.exit(context);
         }
         catch (RuntimeException ex) {
-            String cause = Console.describeStartFailure(ex);
-            // H2 locks its file: a second process on the same job repository fails here.
-            String hint = cause.contains("The file is locked") ? " (another duckbatch process is using this job "
-                    + "repository; wait for it to end or stop it, see 'executions' and 'stop')" : "";
-            Console.error("duckbatch could not start: " + cause + hint);
+            Console.error("duckbatch could not start: " + Console.describeStartFailure(ex));
             return 1;
         }
     }

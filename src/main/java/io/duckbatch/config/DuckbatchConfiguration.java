@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.cli.GracefulShutdown;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.load.JobDatasets;
+import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.core.timing.PhaseMeters;
 import io.duckbatch.core.timing.PhaseTimingListener;
@@ -44,6 +45,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 @EnableConfigurationProperties(DuckbatchProperties.class)
 public class DuckbatchConfiguration {
 
+    /** org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
     /**
      * The job repository's pool. Declared here (and primary) because the DuckDB databases
      * are DataSources too, which would otherwise switch off Boot's own. Without
@@ -68,20 +72,27 @@ public class DuckbatchConfiguration {
     @Bean
     BatchDataSourceScriptDatabaseInitializer batchDataSourceInitializer(DataSource dataSource,
             BatchJdbcProperties batchProperties) {
+        // Asked first: it is the first connection, and its failure names the database.
+        boolean tablesExist = hasBatchTables(dataSource, tablePrefix(batchProperties));
         batchProperties.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
         return new BatchDataSourceScriptDatabaseInitializer(dataSource, batchProperties) {
             @Override
             public boolean initializeDatabase() {
-                return !hasBatchTables(dataSource, batchProperties.getTablePrefix()) && super.initializeDatabase();
+                return !tablesExist && super.initializeDatabase();
             }
         };
     }
 
+    private static String tablePrefix(BatchJdbcProperties batchProperties) {
+        return (batchProperties.getTablePrefix() != null) ? batchProperties.getTablePrefix() : "BATCH_";
+    }
+
+    /** Looks in the connection's own schema only: other schemas of a shared PostgreSQL may hold other repositories. */
     private static boolean hasBatchTables(DataSource dataSource, String tablePrefix) {
-        String table = ((tablePrefix != null) ? tablePrefix : "BATCH_") + "JOB_INSTANCE";
+        String table = tablePrefix + "JOB_INSTANCE";
         try (Connection connection = dataSource.getConnection()) {
             for (String name : new String[] { table, table.toLowerCase() }) {
-                try (ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
+                try (ResultSet tables = connection.getMetaData().getTables(connection.getCatalog(), connection.getSchema(), name, null)) {
                     if (tables.next()) {
                         return true;
                     }
@@ -90,8 +101,31 @@ public class DuckbatchConfiguration {
             return false;
         }
         catch (SQLException ex) {
-            throw new IllegalStateException("Cannot reach the job repository database: " + ex.getMessage(), ex);
+            // No cause attached: the start failure is printed as its innermost message, and
+            // this one names the database as well as the driver's reason.
+            String reason = lockedByAnotherProcess(ex) ? "another duckbatch process is using this job repository, and H2"
+                    + " locks its file; wait for it to end or stop it with Ctrl-C or kill <pid>" : ex.getMessage();
+            throw new IllegalStateException("Cannot reach the job repository " + jdbcUrl(dataSource) + ": " + reason);
         }
+    }
+
+    /** H2's "database may be already in use": its file is locked by another process. */
+    private static boolean lockedByAnotherProcess(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The repository's JDBC URL without its query string, which may hold a password. */
+    private static String jdbcUrl(DataSource dataSource) {
+        if (dataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
+            String url = hikari.getJdbcUrl();
+            return (url.indexOf('?') >= 0) ? url.substring(0, url.indexOf('?')) : url;
+        }
+        return "database";
     }
 
     @Bean(destroyMethod = "close")
@@ -106,8 +140,20 @@ public class DuckbatchConfiguration {
 
     @Bean
     StandardJobListeners standardJobListeners(JobRepository jobRepository, JobDatasets jobDatasets,
-            GracefulShutdown gracefulShutdown) {
-        return new StandardJobListeners(jobRepository, jobDatasets, gracefulShutdown);
+            GracefulShutdown gracefulShutdown, ExecutionOwnerRegistry executionOwners) {
+        return new StandardJobListeners(jobRepository, jobDatasets, gracefulShutdown, executionOwners);
+    }
+
+    /** Host, pid and heartbeat of every execution this process runs, in the job repository. */
+    @Bean(destroyMethod = "close")
+    ExecutionOwnerRegistry executionOwners(DataSource dataSource, BatchJdbcProperties batchProperties,
+            DuckbatchProperties properties) {
+        DuckbatchProperties.Heartbeat heartbeat = properties.getHeartbeat();
+        heartbeat.validate();
+        ExecutionOwnerRegistry registry = new ExecutionOwnerRegistry(dataSource, tablePrefix(batchProperties),
+                heartbeat.getInterval(), heartbeat.getTimeout());
+        registry.createTableIfMissing();
+        return registry;
     }
 
     @Bean
@@ -163,8 +209,9 @@ public class DuckbatchConfiguration {
     }
 
     @Bean
-    ResumingJobLauncher resumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository) {
-        return new ResumingJobLauncher(jobOperator, jobRepository);
+    ResumingJobLauncher resumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository,
+            ExecutionOwnerRegistry executionOwners) {
+        return new ResumingJobLauncher(jobOperator, jobRepository, executionOwners);
     }
 
     @Bean

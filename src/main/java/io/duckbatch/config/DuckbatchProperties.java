@@ -51,6 +51,8 @@ public class DuckbatchProperties {
 
     private final Legacy legacy = new Legacy();
 
+    private final Heartbeat heartbeat = new Heartbeat();
+
     public Path getDataDir() {
         return this.dataDir;
     }
@@ -151,6 +153,10 @@ public class DuckbatchProperties {
         return this.legacy;
     }
 
+    public Heartbeat getHeartbeat() {
+        return this.heartbeat;
+    }
+
     public static class Demo {
 
         /** Companies in the generated demo source. */
@@ -192,6 +198,51 @@ public class DuckbatchProperties {
 
         public void setIncorporatedBefore(LocalDate incorporatedBefore) {
             this.incorporatedBefore = incorporatedBefore;
+        }
+
+    }
+
+    /**
+     * How a running execution shows it is alive to processes on other hosts (a shared job
+     * repository): its owner's heartbeat. A STARTED execution whose owner on another host has
+     * been silent longer than the timeout counts as dead and may be recovered.
+     */
+    public static class Heartbeat {
+
+        private Duration interval = Duration.ofSeconds(10);
+
+        private Duration timeout = Duration.ofSeconds(60);
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** Checked once both are bound: a timeout of a few intervals tolerates a late beat. */
+        public void validate() {
+            if (this.interval.isNegative() || this.interval.isZero()) {
+                throw new IllegalArgumentException("duckbatch.heartbeat.interval must be positive, was " + format(this.interval));
+            }
+            if (this.timeout.compareTo(this.interval.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("duckbatch.heartbeat.timeout (" + format(this.timeout)
+                        + ") must be at least 3 x duckbatch.heartbeat.interval (" + format(this.interval) + ")");
+            }
+        }
+
+        /** As the property would be written: 10s, 1500ms. */
+        private static String format(Duration duration) {
+            return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
         }
 
     }

@@ -2,32 +2,60 @@ package io.duckbatch.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
-import io.duckbatch.support.JobRepositoryFiles;
+import io.duckbatch.support.TestJobRepository;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command line: verbs, exit codes and one-line messages, with the real H2 job repository. */
+/**
+ * The command line: verbs, exit codes and one-line messages, with a real job repository
+ * (H2, and PostgreSQL for the cases that depend on the repository).
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class DuckbatchCliTest {
 
     @TempDir
     Path dir;
 
+    private TestJobRepository repository;
+
+    @AfterEach
+    void dropRepository() throws Exception {
+        if (this.repository != null) {
+            this.repository.close();
+        }
+    }
+
+    private TestJobRepository repository(String kind) throws Exception {
+        this.repository = TestJobRepository.open(kind, this.dir);
+        return this.repository;
+    }
+
     private int cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--duckbatch.data-dir=" + this.dir;
-        all[1] = "--duckbatch.source=" + this.dir.resolve("s.duckdb");
-        System.arraycopy(args, 0, all, 2, args.length);
-        return DuckbatchApplication.run(all);
+        return app("--duckbatch.source=" + this.dir.resolve("s.duckdb"), args);
+    }
+
+    /** duckbatch on this test's data dir and repository, with {@code first} before {@code rest}. */
+    private int app(String first, String... rest) {
+        List<String> all = new ArrayList<>(List.of("--duckbatch.data-dir=" + this.dir, first));
+        if (this.repository != null) {
+            all.addAll(this.repository.arguments());
+        }
+        all.addAll(List.of(rest));
+        return DuckbatchApplication.run(all.toArray(String[]::new));
     }
 
     private void writeSource(boolean withCompanies) throws Exception {
@@ -66,8 +94,10 @@ class DuckbatchCliTest {
             .contains("ERROR: run needs a job name");
     }
 
-    @Test
-    void aFailedExecutionIsListedRestartedAndAbandoned(CapturedOutput output) throws Exception {
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void aFailedExecutionIsListedRestartedAndAbandoned(String kind, CapturedOutput output) throws Exception {
+        TestJobRepository repository = repository(kind);
         writeSource(false);
         assertThat(cli("run", "companyScoring")).isEqualTo(1);
         assertThat(cli("executions", "--limit=5")).isZero();
@@ -76,15 +106,14 @@ class DuckbatchCliTest {
         assertThat(output.getErr()).contains("ERROR: Execution 1 is FAILED, not running: nothing to stop");
 
         // Restarting on other files than the execution ran on is refused.
-        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.source=" + this.dir.resolve("other.duckdb"),
-                "restart", "1")).isEqualTo(1);
+        assertThat(app("--duckbatch.source=" + this.dir.resolve("other.duckdb"), "restart", "1")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: Execution 1 ran with source " + this.dir.resolve("s.duckdb")
                 + ", not " + this.dir.resolve("other.duckdb") + "; restart it with --duckbatch.source=" + this.dir.resolve("s.duckdb"));
 
         // Fix the cause, restart the very execution: the same instance completes.
         writeSource(true);
         assertThat(cli("restart", "1")).isZero();
-        assertThat(JobRepositoryFiles.column(this.dir, "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
             .containsExactly("FAILED", "COMPLETED");
         assertThat(DuckDbFiles.column(this.dir.resolve("target.duckdb"), "SELECT company_number FROM rtic_scores"))
             .containsExactly("01");
@@ -92,24 +121,59 @@ class DuckbatchCliTest {
         // A failed run that is abandoned is not resumed: the next run is a new instance.
         writeSource(false);
         assertThat(cli("run", "companyScoring", "batch=b")).isEqualTo(1);
-        long failed = JobRepositoryFiles.count(this.dir, "SELECT max(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION");
+        long failed = repository.count("SELECT max(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION");
         assertThat(cli("abandon", Long.toString(failed))).isZero();
         assertThat(output.getOut()).contains("Abandoned execution " + failed + " of companyScoring: now ABANDONED");
         writeSource(true);
         assertThat(cli("run", "companyScoring", "batch=b")).isZero();
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(3);
+        assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(3);
     }
 
-    @Test
-    void recoverRefusesAnExecutionWhoseProcessIsAlive(CapturedOutput output) throws Exception {
+    /** Execution 1 failed, then made to look as if its process were still running it. */
+    private TestJobRepository executionOneLeftStarted(String kind) throws Exception {
+        TestJobRepository repository = repository(kind);
         writeSource(false);
         assertThat(cli("run", "companyScoring")).isEqualTo(1);
-        // Pretend execution 1 is still running: its recorded owner is this (live) test JVM.
-        JobRepositoryFiles.update(this.dir, "UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', END_TIME = NULL");
+        repository.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', END_TIME = NULL");
+        return repository;
+    }
+
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void recoverRefusesAnExecutionWhoseProcessIsAlive(String kind, CapturedOutput output) throws Exception {
+        // Its recorded owner is this (live) test JVM.
+        executionOneLeftStarted(kind);
         assertThat(cli("recover", "1")).isEqualTo(1);
         assertThat(output.getErr()).contains("companyScoring execution 1 is running in pid " + ProcessHandle.current().pid());
         assertThat(cli("run", "companyScoring")).isEqualTo(1);
         assertThat(output.getErr()).contains("not starting it again");
+    }
+
+    /**
+     * A shared repository: execution 1 is STARTED by a worker on another host, whose pid
+     * cannot be checked from here. While its heartbeat is fresh it counts as running; once
+     * silent for longer than the timeout it is recovered and resumed.
+     */
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void anExecutionOnAnotherHostIsRecoveredOnlyOnceItsHeartbeatStops(String kind, CapturedOutput output) throws Exception {
+        TestJobRepository repository = executionOneLeftStarted(kind);
+        repository.update("UPDATE BATCH_EXECUTION_OWNER SET HOST = 'worker-7.example', PID = 4242, HEARTBEAT = CURRENT_TIMESTAMP");
+        writeSource(true);
+
+        assertThat(cli("run", "companyScoring")).isEqualTo(1);
+        assertThat(output.getErr()).contains("companyScoring execution 1 is running in pid 4242 on worker-7.example"
+                + " (last heartbeat 0 s ago); not starting it again");
+        assertThat(cli("recover", "1")).isEqualTo(1);
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STARTED");
+
+        repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '2' MINUTE");
+        assertThat(cli("run", "companyScoring")).isZero();
+        assertThat(output.getOut()).contains("Recovering companyScoring execution 1 left STARTED by dead process pid 4242 on worker-7.example");
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+            .containsExactly("FAILED", "COMPLETED");
+        assertThat(repository.column("SELECT HOST FROM BATCH_EXECUTION_OWNER ORDER BY JOB_EXECUTION_ID"))
+            .containsExactly("worker-7.example", java.net.InetAddress.getLocalHost().getHostName());
     }
 
     @Test
@@ -122,8 +186,25 @@ class DuckbatchCliTest {
 
     @Test
     void aBadSettingIsNamed(CapturedOutput output) {
-        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.chunk-size=0")).isEqualTo(1);
+        assertThat(app("--duckbatch.chunk-size=0")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size must be at least 1, was 0");
+        assertThat(app("--duckbatch.heartbeat.timeout=15s")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.heartbeat.timeout (15s) must be at"
+                + " least 3 x duckbatch.heartbeat.interval (10s)");
+    }
+
+    @Test
+    void anUnreachableRepositoryIsNamed(CapturedOutput output) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/duckbatch";
+        assertThat(app("--spring.profiles.active=postgres", "--spring.datasource.url=" + url + "?connectTimeout=2")).isEqualTo(1);
+        assertThat(output.getErr().lines().filter(line -> line.startsWith("ERROR:")))
+            .containsExactly("ERROR: duckbatch could not start: Cannot reach the job repository " + url + ": Connection to 127.0.0.1:"
+                    + closedPort + " refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.");
+        assertThat(this.dir.resolve("source.duckdb")).doesNotExist();
     }
 
     @Test

@@ -35,9 +35,12 @@ public class ResumingJobLauncher {
 
     private final JobRepository jobRepository;
 
-    public ResumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository) {
+    private final ExecutionOwnerRegistry owners;
+
+    public ResumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnerRegistry owners) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
+        this.owners = owners;
     }
 
     /**
@@ -66,24 +69,30 @@ public class ResumingJobLauncher {
 
     /**
      * Refuses to treat an execution as dead while the process recorded as its owner may be
-     * running.
+     * running (see {@link ExecutionOwnerRegistry#mayBeRunning}).
      * @throws JobExecutionAlreadyRunningException naming the owner
      */
     public void requireOwnerGone(JobExecution execution) throws JobExecutionAlreadyRunningException {
-        Optional<ExecutionOwner> owner = ExecutionOwner.of(execution);
-        if (execution.getStatus().isRunning() && owner.isPresent() && owner.get().mayBeAlive()) {
+        if (this.owners.mayBeRunning(execution)) {
             throw new JobExecutionAlreadyRunningException(execution.getJobInstance().getJobName() + " execution "
-                    + execution.getId() + " is running in " + owner.get() + "; not starting it again");
+                    + execution.getId() + " is running in " + describeOwner(execution) + "; not starting it again");
         }
+    }
+
+    private String describeOwner(JobExecution execution) {
+        return this.owners.ownerOf(execution.getId())
+            .map(ExecutionOwner::toString)
+            .orElse("a process that has not recorded itself yet");
     }
 
     private Optional<JobExecution> resume(JobExecution lastExecution) throws Exception {
         String job = lastExecution.getJobInstance().getJobName();
         if (lastExecution.getStatus().isRunning()) {
             requireOwnerGone(lastExecution);
-            Optional<ExecutionOwner> owner = ExecutionOwner.of(lastExecution);
             log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
-                    owner.map(o -> "dead process " + o).orElse("a process that recorded no owner"));
+                    this.owners.ownerOf(lastExecution.getId())
+                        .map(owner -> "dead process " + owner)
+                        .orElse("a process that recorded no owner"));
             lastExecution = this.jobOperator.recover(lastExecution);
         }
         BatchStatus status = lastExecution.getStatus();

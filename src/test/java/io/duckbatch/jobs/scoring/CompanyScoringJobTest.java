@@ -7,7 +7,7 @@ import java.util.List;
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
-import io.duckbatch.support.JobRepositoryFiles;
+import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,9 @@ class CompanyScoringJobTest {
         // Running the same command again starts a new instance and recomputes without duplicating.
         assertThat(run()).isZero();
         assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(2);
+        try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.H2, this.dir)) {
+            assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(2);
+        }
     }
 
     /** Tasks run 1, 2 or 4 at a time, reading in chunks or from one loaded copy: same output. */

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
-import io.duckbatch.support.JobRepositoryFiles;
+import io.duckbatch.support.TestJobRepository;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,12 +26,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Exactly-once across a crash: a child JVM running companyScoring is killed with SIGKILL at
  * a random point, twice, and the same command is then run to the end. The interrupted job
  * instance must be continued (not restarted from scratch), and the output must equal an
- * uninterrupted run's: same rows, no duplicates, nothing lost.
+ * uninterrupted run's: same rows, no duplicates, nothing lost. Each case runs on both job
+ * repositories, H2 and PostgreSQL.
  */
 class KillAndRestartTest {
 
     @TempDir
     Path dir;
+
+    private TestJobRepository repository;
+
+    private TestJobRepository repository(String kind) throws Exception {
+        this.repository = TestJobRepository.open(kind, this.dir);
+        return this.repository;
+    }
+
+    @AfterEach
+    void dropRepository() throws Exception {
+        if (this.repository != null) {
+            this.repository.close();
+        }
+    }
 
     /** The same command every time; {@code slow} for the SIGTERM test, which spends seconds on a second launch first. */
     private List<String> command(boolean slow) {
@@ -38,20 +56,13 @@ class KillAndRestartTest {
                 "--duckbatch.page-size=1000", "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s"));
         command.addAll(slow ? List.of("--duckbatch.concurrency=1", "--duckbatch.load-mode=chunked")
                 : List.of("--duckbatch.concurrency=2"));
+        command.addAll(this.repository.arguments());
         return command;
     }
 
-    /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
-    private void runAndKill(int attempt) throws Exception {
-        interrupt(attempt, true);
-    }
-
-    /**
-     * @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop); a soft interrupt first
-     * checks that a second launch on the same data is refused while the first runs
-     */
-    private String interrupt(int attempt, boolean hard) throws Exception {
-        Process process = new ProcessBuilder(command(!hard)).redirectErrorStream(true).start();
+    /** A child JVM running the job, with its output collected; returns once it reports progress. */
+    private RunningJob start(boolean slow) throws Exception {
+        Process process = new ProcessBuilder(command(slow)).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> firstProgress = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -71,12 +82,33 @@ class KillAndRestartTest {
         });
         pump.start();
         firstProgress.get(120, TimeUnit.SECONDS);
+        return new RunningJob(process, lines, pump);
+    }
+
+    private record RunningJob(Process process, List<String> lines, Thread pump) {
+    }
+
+    /** Starts the job, waits for it to be well inside a task, then kills it at a random point. */
+    private void runAndKill(int attempt) throws Exception {
+        interrupt(attempt, true);
+    }
+
+    /**
+     * @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop); a soft interrupt first
+     * checks that a second launch on the same data is refused while the first runs
+     */
+    private String interrupt(int attempt, boolean hard) throws Exception {
+        RunningJob running = start(!hard);
+        Process process = running.process();
+        List<String> lines = running.lines();
         if (!hard) {
             Process second = new ProcessBuilder(command(true)).redirectErrorStream(true).start();
             String refused = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).as(refused).isEqualTo(1);
-            assertThat(refused).contains("another duckbatch process is using this job repository");
+            // H2 refuses a second process on its file; a shared PostgreSQL sees the live owner.
+            assertThat(refused).contains(this.repository.isPostgres() ? "companyScoring execution 1 is running in pid "
+                    : "another duckbatch process is using this job repository");
         }
         Thread.sleep(ThreadLocalRandom.current().nextLong(50, hard ? 6000 : 1000));
         assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
@@ -88,7 +120,7 @@ class KillAndRestartTest {
             process.toHandle().destroy();
         }
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        pump.join(5000);
+        running.pump().join(5000);
         assertThat(process.exitValue()).isEqualTo(hard ? 137 : 143);
         synchronized (lines) {
             return String.join("\n", lines);
@@ -112,20 +144,24 @@ class KillAndRestartTest {
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
     }
 
-    @Test
-    void sigtermStopsGracefullyAndTheNextRunResumes() throws Exception {
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void sigtermStopsGracefullyAndTheNextRunResumes(String kind) throws Exception {
+        TestJobRepository repository = repository(kind);
         String stopped = interrupt(1, false);
         assertThat(stopped).contains("Shutting down: stopping companyScoring execution 1 after its current chunk")
             .contains("companyScoring execution 1 STOPPED; run the same command to resume it");
-        assertThat(JobRepositoryFiles.column(this.dir, "SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
 
         assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
+        assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
         assertOutputEqualsAnUninterruptedRun();
     }
 
-    @Test
-    void killedRunsResumeTheSameInstanceAndEndExactlyOnce() throws Exception {
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void killedRunsResumeTheSameInstanceAndEndExactlyOnce(String kind) throws Exception {
+        TestJobRepository repository = repository(kind);
         runAndKill(1);
         long rowsAfterFirstKill = DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores");
         runAndKill(2);
@@ -133,18 +169,18 @@ class KillAndRestartTest {
         String output = runToTheEnd(false);
 
         assertThat(output).contains("Recovering companyScoring execution").contains("Resuming companyScoring execution");
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_JOB_EXECUTION")).isEqualTo(3);
-        assertThat(JobRepositoryFiles.column(this.dir,
+        assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
+        assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_EXECUTION")).isEqualTo(3);
+        assertThat(repository.column(
                 "SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID")).containsExactly("FAILED", "FAILED", "COMPLETED");
         // Every task completed exactly once: tasks completed before a kill were not run again.
-        assertThat(JobRepositoryFiles.column(this.dir, "SELECT STEP_NAME FROM BATCH_STEP_EXECUTION"
+        assertThat(repository.column("SELECT STEP_NAME FROM BATCH_STEP_EXECUTION"
                 + " WHERE STEP_NAME LIKE 'scoreRticCode:%' AND STATUS = 'COMPLETED' GROUP BY STEP_NAME HAVING count(*) = 1"))
             .hasSize(20);
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_STEP_EXECUTION"
+        assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION"
                 + " WHERE STEP_NAME LIKE 'scoreRticCode:%' AND STATUS = 'COMPLETED'")).isEqualTo(20);
         // An interrupted task resumed mid-table (after its MAX(company_number)), not from the start.
-        assertThat(JobRepositoryFiles.count(this.dir, "SELECT count(*) FROM BATCH_STEP_EXECUTION done"
+        assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION done"
                 + " WHERE done.STATUS = 'COMPLETED' AND done.STEP_NAME LIKE 'scoreRticCode:%' AND done.READ_COUNT < 60000"
                 + " AND EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION cut WHERE cut.STEP_NAME = done.STEP_NAME"
                 + " AND cut.STATUS = 'FAILED' AND cut.READ_COUNT > 0)")).isPositive();
@@ -152,6 +188,35 @@ class KillAndRestartTest {
         assertOutputEqualsAnUninterruptedRun();
         assertThat(rowsAfterFirstKill)
             .isLessThan(DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(*) FROM rtic_scores"));
+    }
+
+    /**
+     * With a shared repository, {@code stop} from another process reaches the running one
+     * through the repository: it ends STOPPED at a chunk boundary and the next run resumes it.
+     * (An H2 repository is locked by the running process; there Ctrl-C/SIGTERM stops it.)
+     */
+    @Test
+    void stopFromAnotherProcessOnASharedRepository() throws Exception {
+        TestJobRepository repository = repository(TestJobRepository.POSTGRES);
+        RunningJob running = start(true);
+        List<String> stop = new ArrayList<>(List.of("--duckbatch.data-dir=" + this.dir));
+        stop.addAll(repository.arguments());
+        stop.addAll(List.of("stop", "1"));
+        assertThat(DuckbatchApplication.run(stop.toArray(String[]::new))).isZero();
+        assertThat(running.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        running.pump().join(5000);
+        String output;
+        synchronized (running.lines()) {
+            output = String.join("\n", running.lines());
+        }
+        assertThat(running.process().exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("companyScoring execution 1 STOPPED; run the same command to resume it");
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
+
+        assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+            .containsExactly("STOPPED", "COMPLETED");
+        assertOutputEqualsAnUninterruptedRun();
     }
 
 }

@@ -1,0 +1,161 @@
+package io.duckbatch.core.resume;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+/**
+ * Records, in the job repository database, which process owns each job execution it starts
+ * (host and pid) and keeps a heartbeat per running execution. With a repository shared by
+ * several hosts this is what tells a crashed execution, whose heartbeat stopped, from one
+ * really running elsewhere: Spring Batch's STARTED status alone cannot.
+ *
+ * <p>Its table, {@code <prefix>EXECUTION_OWNER}, sits beside Spring Batch's and is created
+ * on first use. Heartbeats use the database's clock on both sides.
+ */
+public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecutionOwnerRegistry.class);
+
+    private final DataSource dataSource;
+
+    private final String table;
+
+    private final Duration timeout;
+
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+    private final ScheduledExecutorService heartbeat;
+
+    /**
+     * @param tablePrefix Spring Batch's table prefix ({@code BATCH_} by default)
+     * @param interval time between two heartbeats of a running execution
+     * @param timeout silence after which an owner on another host counts as dead
+     */
+    public ExecutionOwnerRegistry(DataSource dataSource, String tablePrefix, Duration interval, Duration timeout) {
+        this.dataSource = dataSource;
+        this.table = tablePrefix + "EXECUTION_OWNER";
+        this.timeout = timeout;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "duckbatch-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.heartbeat.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Creates the owner table when the repository does not have it yet. */
+    public void createTableIfMissing() {
+        String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (JOB_EXECUTION_ID BIGINT NOT NULL PRIMARY KEY,"
+                + " HOST VARCHAR(255) NOT NULL, PID BIGINT NOT NULL, HEARTBEAT TIMESTAMP WITH TIME ZONE NOT NULL)";
+        try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(ddl);
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot create the job repository table " + this.table + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Records this process as the owner before the first step runs, and starts its heartbeat. */
+    @Override
+    public void beforeJob(JobExecution jobExecution) {
+        update("INSERT INTO " + this.table + " (JOB_EXECUTION_ID, HOST, PID, HEARTBEAT) VALUES (?, ?, ?, CURRENT_TIMESTAMP)",
+                jobExecution.getId(), ExecutionOwner.LOCAL_HOST, ProcessHandle.current().pid());
+        this.running.add(jobExecution.getId());
+    }
+
+    @Override
+    public void afterJob(JobExecution jobExecution) {
+        this.running.remove(jobExecution.getId());
+    }
+
+    /** The owner recorded for an execution, if one was. */
+    public Optional<ExecutionOwner> ownerOf(long executionId) {
+        String sql = "SELECT HOST, PID, HEARTBEAT, CURRENT_TIMESTAMP FROM " + this.table + " WHERE JOB_EXECUTION_ID = ?";
+        try (Connection connection = this.dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, executionId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                Duration silence = Duration.between(row.getObject(3, OffsetDateTime.class), row.getObject(4, OffsetDateTime.class));
+                return Optional.of(new ExecutionOwner(row.getString(1), row.getLong(2), silence));
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot read the owner of execution " + executionId + " from " + this.table
+                    + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Whether an execution the repository shows as running may really be running: its owner
+     * may be alive, or it recorded none yet and was created within the heartbeat timeout
+     * (its process may be between creating it and recording itself).
+     */
+    public boolean mayBeRunning(JobExecution execution) {
+        if (!execution.getStatus().isRunning()) {
+            return false;
+        }
+        Optional<ExecutionOwner> owner = ownerOf(execution.getId());
+        if (owner.isPresent()) {
+            return owner.get().mayBeAlive(this.timeout);
+        }
+        LocalDateTime created = execution.getCreateTime();
+        return created != null
+                && Duration.between(created.atZone(ZoneId.systemDefault()).toInstant(), Instant.now()).compareTo(this.timeout) <= 0;
+    }
+
+    private void beat() {
+        for (Long id : this.running) {
+            try {
+                update("UPDATE " + this.table + " SET HEARTBEAT = CURRENT_TIMESTAMP WHERE JOB_EXECUTION_ID = ?", id);
+            }
+            catch (RuntimeException ex) {
+                log.warn("Heartbeat of execution {} not recorded: {}", id, ex.getMessage());
+            }
+        }
+    }
+
+    private void update(String sql, Object... values) {
+        try (Connection connection = this.dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(i + 1, values[i]);
+            }
+            statement.executeUpdate();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot write " + this.table + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        this.heartbeat.shutdownNow();
+    }
+
+}

@@ -1,0 +1,118 @@
+package io.duckbatch.core.resume;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.duckbatch.support.TestJobRepository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Owner rows and heartbeats in a real job repository database, H2 and PostgreSQL. */
+class ExecutionOwnerRegistryTest {
+
+    private static final Duration INTERVAL = Duration.ofMillis(200);
+
+    @TempDir
+    Path dir;
+
+    private TestJobRepository repository;
+
+    private HikariDataSource dataSource;
+
+    private ExecutionOwnerRegistry registry;
+
+    private ExecutionOwnerRegistry open(String kind) throws Exception {
+        this.repository = TestJobRepository.open(kind, this.dir);
+        this.dataSource = new HikariDataSource();
+        this.dataSource.setJdbcUrl(this.repository.url());
+        this.dataSource.setUsername(this.repository.user());
+        this.dataSource.setPassword(this.repository.password());
+        this.registry = new ExecutionOwnerRegistry(this.dataSource, "BATCH_", INTERVAL, Duration.ofSeconds(60));
+        this.registry.createTableIfMissing();
+        this.registry.createTableIfMissing();
+        return this.registry;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (this.registry != null) {
+            this.registry.close();
+            this.dataSource.close();
+        }
+        if (this.repository != null) {
+            this.repository.close();
+        }
+    }
+
+    private static JobExecution execution(long id, LocalDateTime created) {
+        JobExecution execution = new JobExecution(id, new JobInstance(id, "someJob"), new JobParameters());
+        execution.setStatus(BatchStatus.STARTED);
+        execution.setCreateTime(created);
+        return execution;
+    }
+
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void aRunningExecutionBeatsUntilItEnds(String kind) throws Exception {
+        ExecutionOwnerRegistry registry = open(kind);
+        JobExecution execution = execution(7, LocalDateTime.now());
+        registry.beforeJob(execution);
+        ExecutionOwner owner = registry.ownerOf(7).orElseThrow();
+        assertThat(owner.host()).isEqualTo(InetAddress.getLocalHost().getHostName());
+        assertThat(owner.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(registry.mayBeRunning(execution)).isTrue();
+
+        // Pretend the last beat was long ago: the next beat brings it back.
+        this.repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '5' MINUTE");
+        Thread.sleep(INTERVAL.multipliedBy(4).toMillis());
+        assertThat(registry.ownerOf(7).orElseThrow().sinceHeartbeat()).isLessThan(Duration.ofSeconds(5));
+
+        // Once the job has ended it no longer beats.
+        registry.afterJob(execution);
+        this.repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '5' MINUTE");
+        Thread.sleep(INTERVAL.multipliedBy(4).toMillis());
+        assertThat(registry.ownerOf(7).orElseThrow().sinceHeartbeat()).isGreaterThan(Duration.ofMinutes(4));
+    }
+
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void livenessOfOwnersHereElsewhereAndUnrecorded(String kind) throws Exception {
+        ExecutionOwnerRegistry registry = open(kind);
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        this.repository.update("INSERT INTO BATCH_EXECUTION_OWNER VALUES"
+                + " (1, '" + InetAddress.getLocalHost().getHostName() + "', " + dead.pid() + ", CURRENT_TIMESTAMP),"
+                + " (2, 'worker-2', 99, CURRENT_TIMESTAMP - INTERVAL '30' SECOND),"
+                + " (3, 'worker-3', 99, CURRENT_TIMESTAMP - INTERVAL '90' SECOND)");
+        LocalDateTime now = LocalDateTime.now();
+
+        // Same host: the pid decides, even with a fresh heartbeat.
+        assertThat(registry.mayBeRunning(execution(1, now))).isFalse();
+        // Another host: the heartbeat decides, against the 60 s timeout.
+        assertThat(registry.mayBeRunning(execution(2, now))).isTrue();
+        assertThat(registry.mayBeRunning(execution(3, now))).isFalse();
+        // No owner recorded: running only while its process may still be recording itself.
+        assertThat(registry.mayBeRunning(execution(4, now))).isTrue();
+        assertThat(registry.mayBeRunning(execution(4, now.minusMinutes(2)))).isFalse();
+        // Not running at all.
+        JobExecution failed = execution(2, now);
+        failed.setStatus(BatchStatus.FAILED);
+        assertThat(registry.mayBeRunning(failed)).isFalse();
+        assertThat(this.repository.column("SELECT JOB_EXECUTION_ID FROM BATCH_EXECUTION_OWNER ORDER BY 1"))
+            .isEqualTo(List.of(1L, 2L, 3L));
+    }
+
+}
