@@ -1,10 +1,12 @@
 package io.duckbatch;
 
 import io.duckbatch.cli.Console;
+import io.duckbatch.cli.DuckbatchCli;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.server.PortInUseException;
 
 /** {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome. */
 @SpringBootApplication
@@ -17,13 +19,26 @@ public class DuckbatchApplication {
     /** Runs the application and returns the process exit code (0 = job completed). */
     public static int run(String... args) {
         try {
-            ConfigurableApplicationContext context = SpringApplication.run(DuckbatchApplication.class, args);
-            return SpringApplication.exit(context);
+            SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+            // Only a job run serves the actuator; 'executions' next to a running job must not
+            // compete for its port.
+            application.setWebApplicationType(DuckbatchCli.runsAJob(args) ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+            return SpringApplication.exit(application.run(args));
         }
         catch (RuntimeException ex) {
-            Console.error("duckbatch could not start: " + Console.describeStartFailure(ex));
+            Console.error("duckbatch could not start: " + describeStartFailure(ex));
             return 1;
         }
+    }
+
+    private static String describeStartFailure(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PortInUseException portInUse) {
+                return "management.server.port " + portInUse.getPort() + " is already in use (another duckbatch job on this"
+                        + " host?); run with --management.server.port=<a free port>, or -1 for no HTTP endpoint";
+            }
+        }
+        return Console.describeStartFailure(failure);
     }
 
 }

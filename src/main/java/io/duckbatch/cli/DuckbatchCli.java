@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.slf4j.Logger;
@@ -41,6 +42,9 @@ import org.springframework.stereotype.Component;
 public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     public static final String JOB_NAME_PROPERTY = "spring.batch.job.name";
+
+    /** The verbs that run a job; "null" is no verb at all. */
+    private static final Set<String> JOB_VERBS = Set.of("null", "run", "restart");
 
     static final String USAGE = """
             usage: java -jar duckbatch.jar [verb] [--name=value ...]
@@ -94,11 +98,13 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private final Environment environment;
 
+    private final ActuatorAddress actuatorAddress;
+
     private int exitCode;
 
     public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
             JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
-            DemoDataGenerator demoDataGenerator, Environment environment) {
+            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress) {
         jobs.forEach((bean, job) -> {
             this.jobs.put(job.getName(), job);
             String description = beanFactory.getBeanDefinition(bean).getDescription();
@@ -110,6 +116,21 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         this.properties = properties;
         this.demoDataGenerator = demoDataGenerator;
         this.environment = environment;
+        this.actuatorAddress = actuatorAddress;
+    }
+
+    /**
+     * Whether these command-line arguments run a job (no verb, {@code run} or
+     * {@code restart}): only those start the actuator's web server.
+     */
+    public static boolean runsAJob(String[] args) {
+        try {
+            Arguments arguments = Arguments.parse(args);
+            return !arguments.help() && JOB_VERBS.contains(String.valueOf(arguments.verb()));
+        }
+        catch (Arguments.UsageException ex) {
+            return false;
+        }
     }
 
     @Override
@@ -124,6 +145,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             }
             this.exitCode = (verb == null) ? launch(this.environment.getProperty(JOB_NAME_PROPERTY,
                     CompanyScoringJobConfiguration.JOB_NAME), List.of()) : dispatch(verb, args);
+            if (runsAJob(applicationArguments.getSourceArgs())) {
+                this.actuatorAddress.keepAlive(this.properties.getMetrics().getKeepAlive());
+            }
         }
         catch (Arguments.UsageException ex) {
             Console.error(ex.getMessage() + "\n" + USAGE);

@@ -15,6 +15,7 @@ import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.core.timing.PhaseMeters;
 import io.duckbatch.core.timing.PhaseTimingListener;
+import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.demo.DemoDataGenerator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -188,6 +189,11 @@ public class DuckbatchConfiguration {
     @Bean
     PhaseMeters phaseMeters(MeterRegistry meterRegistry) {
         return new PhaseMeters(meterRegistry);
+    }
+
+    @Bean
+    ProgressMeters progressMeters(MeterRegistry meterRegistry) {
+        return new ProgressMeters(meterRegistry);
     }
 
     /** The phase table and Micrometer timers of any step that uses {@link StepTimers}. */

@@ -53,6 +53,8 @@ public class DuckbatchProperties {
 
     private final Heartbeat heartbeat = new Heartbeat();
 
+    private final Metrics metrics = new Metrics();
+
     public Path getDataDir() {
         return this.dataDir;
     }
@@ -157,6 +159,10 @@ public class DuckbatchProperties {
         return this.heartbeat;
     }
 
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
     public static class Demo {
 
         /** Companies in the generated demo source. */
@@ -243,6 +249,27 @@ public class DuckbatchProperties {
         /** As the property would be written: 10s, 1500ms. */
         private static String format(Duration duration) {
             return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        }
+
+    }
+
+    public static class Metrics {
+
+        /**
+         * How long the actuator endpoint stays up after the job ends, so that a scrape sees
+         * the final values of a short job (0: exit at once).
+         */
+        private Duration keepAlive = Duration.ZERO;
+
+        public Duration getKeepAlive() {
+            return this.keepAlive;
+        }
+
+        public void setKeepAlive(Duration keepAlive) {
+            if (keepAlive.isNegative()) {
+                throw new IllegalArgumentException("duckbatch.metrics.keep-alive must not be negative, was " + keepAlive);
+            }
+            this.keepAlive = keepAlive;
         }
 
     }

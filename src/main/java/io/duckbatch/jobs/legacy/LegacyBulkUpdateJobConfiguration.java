@@ -11,6 +11,7 @@ import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.PerStepExecution;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.core.write.StagedUpdateItemWriter;
@@ -107,8 +108,9 @@ public class LegacyBulkUpdateJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener legacyProgress(DuckbatchProperties properties) {
-        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
+    ProgressListener legacyProgress(DuckbatchProperties properties, ProgressMeters progressMeters) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval(),
+                progressMeters);
     }
 
 }

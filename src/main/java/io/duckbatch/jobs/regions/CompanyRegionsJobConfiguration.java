@@ -22,6 +22,7 @@ import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.PerStepExecution;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.core.write.AppenderItemWriter;
 
@@ -151,8 +152,9 @@ public class CompanyRegionsJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener regionsProgress(DuckbatchProperties properties) {
-        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
+    ProgressListener regionsProgress(DuckbatchProperties properties, ProgressMeters progressMeters) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval(),
+                progressMeters);
     }
 
 }

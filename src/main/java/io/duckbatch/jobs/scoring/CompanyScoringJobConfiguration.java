@@ -19,6 +19,7 @@ import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.step.PerStepExecution;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
+import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.core.write.AppenderItemWriter;
@@ -220,8 +221,9 @@ public class CompanyScoringJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener scoringProgress(DuckbatchProperties properties) {
-        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval());
+    ProgressListener scoringProgress(DuckbatchProperties properties, ProgressMeters progressMeters) {
+        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval(),
+                progressMeters);
     }
 
 }

@@ -5,15 +5,19 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class PhaseTimingListenerTest {
 
     private static StepExecution step(long id, String name) {
@@ -22,7 +26,8 @@ class PhaseTimingListenerTest {
     }
 
     @Test
-    void publishesPhasesAsMicrometerTimersAfterEachChunkAndAtStepEnd() throws Exception {
+    void publishesPhasesAsMicrometerTimersAfterEachChunkAndPrintsTheTableAtStepEnd(CapturedOutput output)
+            throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         StepTimers timers = new StepTimers();
         PhaseTimingListener listener = new PhaseTimingListener(timers, new PhaseMeters(registry));
@@ -51,6 +56,10 @@ class PhaseTimingListenerTest {
 
         assertThat(read.count()).isEqualTo(4);
         assertThat(registry.get(PhaseMeters.METER_NAME).tag("phase", "write").functionTimer().count()).isEqualTo(1);
+        assertThat(output.getOut()).containsPattern("Phase timing for scoreRticCode:RTIC01 \\(\\d+\\.\\d\\d s\\)")
+            .containsPattern("phase\\s+calls\\s+total s\\s+mean ms\\s+share")
+            .containsPattern("read\\s+4\\s+\\d+\\.\\d{3}\\s+[\\d.]+\\s+[\\d.]+%")
+            .containsPattern("write\\s+1\\s+");
         // The step's timer is released: a new execution of the step starts from zero.
         assertThat(timers.forStep(step).snapshot()).isEmpty();
     }

@@ -53,7 +53,8 @@ class KillAndRestartTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=60000",
-                "--duckbatch.page-size=1000", "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s"));
+                "--duckbatch.page-size=1000", "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
+                "--management.server.port=-1"));
         command.addAll(slow ? List.of("--duckbatch.concurrency=1", "--duckbatch.load-mode=chunked")
                 : List.of("--duckbatch.concurrency=2"));
         command.addAll(this.repository.arguments());

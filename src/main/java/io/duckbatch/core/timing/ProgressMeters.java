@@ -1,0 +1,73 @@
+package io.duckbatch.core.timing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * A step's progress as Micrometer gauges, tagged {@code job} and {@code step}:
+ * {@code duckbatch.step.rows.done}, {@code duckbatch.step.rows.planned} (the rows this run has
+ * to read) and {@code duckbatch.step.rows.per.second}. A step run again in the same process
+ * reuses its gauges; they keep the last values after the step ends. (Not "total": Prometheus
+ * reserves the {@code _total} suffix for counters.)
+ */
+public class ProgressMeters {
+
+    public static final String ROWS_DONE = "duckbatch.step.rows.done";
+
+    public static final String ROWS_PLANNED = "duckbatch.step.rows.planned";
+
+    public static final String ROWS_PER_SECOND = "duckbatch.step.rows.per.second";
+
+    private final MeterRegistry registry;
+
+    // Held strongly: gauges keep only a weak reference to what they read.
+    private final Map<List<String>, Progress> steps = new ConcurrentHashMap<>();
+
+    public ProgressMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The progress holder of one step; registers its gauges the first time. */
+    public Progress forStep(String job, String step) {
+        return this.steps.computeIfAbsent(List.of(job, step), key -> register(job, step));
+    }
+
+    private Progress register(String job, String step) {
+        Progress progress = new Progress();
+        Gauge.builder(ROWS_DONE, progress, p -> p.done)
+            .description("Rows a duckbatch step has read in this run")
+            .tags("job", job, "step", step)
+            .register(this.registry);
+        Gauge.builder(ROWS_PLANNED, progress, p -> p.total)
+            .description("Rows a duckbatch step has to read in this run")
+            .tags("job", job, "step", step)
+            .register(this.registry);
+        Gauge.builder(ROWS_PER_SECOND, progress, p -> p.rowsPerSecond)
+            .description("Rows per second a duckbatch step has read since it started")
+            .tags("job", job, "step", step)
+            .register(this.registry);
+        return progress;
+    }
+
+    /** Written by the step's thread after each chunk, read by scrapes. */
+    public static final class Progress {
+
+        private volatile double done;
+
+        private volatile double total;
+
+        private volatile double rowsPerSecond;
+
+        public void update(long done, long total, double rowsPerSecond) {
+            this.done = done;
+            this.total = total;
+            this.rowsPerSecond = rowsPerSecond;
+        }
+
+    }
+
+}
