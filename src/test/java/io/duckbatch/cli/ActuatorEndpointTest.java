@@ -166,22 +166,22 @@ class ActuatorEndpointTest {
                     && done.value() < this.midRun.sum("duckbatch_step_rows_planned", s -> s.labels().equals(done.labels())))
             .findFirst()
             .orElseThrow();
-        assertThat(step.label("job")).isEqualTo("companyScoring");
-        assertThat(step.label("step")).startsWith("scoreRticCode:RTIC");
+        assertThat(step.label("job_name")).isEqualTo("companyScoring");
+        assertThat(step.label("step_name")).startsWith("scoreRticCode:RTIC");
         assertThat(this.midRun.sum("duckbatch_step_rows_planned", s -> s.labels().equals(step.labels())))
             .isEqualTo(COMPANIES);
         assertThat(this.midRun.sum("duckbatch_step_rows_per_second", s -> s.labels().equals(step.labels())))
             .isPositive();
         // The phases of the running step, published after every chunk.
         assertThat(this.midRun.sum("duckbatch_phase_seconds_count",
-                s -> s.label("step").equals(step.label("step")) && s.label("phase").equals("read"))).isPositive();
+                s -> s.label("step_name").equals(step.label("step_name")) && s.label("phase").equals("read"))).isPositive();
         assertThat(this.midRun.sum("duckbatch_phase_seconds_sum",
-                s -> s.label("step").equals(step.label("step")) && s.label("phase").equals("write"))).isPositive();
+                s -> s.label("step_name").equals(step.label("step_name")) && s.label("phase").equals("write"))).isPositive();
         // Spring Batch's long-task timers: the job and the running step are active.
         assertThat(this.midRun.sum("spring_batch_job_active_seconds_count",
                 s -> "companyScoring".equals(s.label("spring_batch_job_name")))).isEqualTo(1);
         assertThat(this.midRun.sum("spring_batch_step_active_seconds_count",
-                s -> step.label("step").equals(s.label("spring_batch_step_name")))).isEqualTo(1);
+                s -> step.label("step_name").equals(s.label("spring_batch_step_name")))).isEqualTo(1);
         assertThat(this.midRun.has("spring_batch_job_seconds_count")).as("no job has ended yet").isFalse();
     }
 

@@ -11,12 +11,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Publishes SimplerTimer phases as the Micrometer timer {@code duckbatch.phase}, tagged
- * {@code job}, {@code step} and {@code phase}. Totals are cumulative per tag set for the
- * life of the process, as Prometheus expects of a counter-like meter.
+ * {@code job.name}, {@code step.name} and {@code phase}. Totals are cumulative per tag set for
+ * the life of the process, as Prometheus expects of a counter-like meter.
  */
 public class PhaseMeters {
 
     public static final String METER_NAME = "duckbatch.phase";
+
+    /**
+     * Not "job": Prometheus puts its scrape job in the {@code job} label and would rename ours
+     * to {@code exported_job}.
+     */
+    public static final String JOB_TAG = "job.name";
+
+    public static final String STEP_TAG = "step.name";
+
+    public static final String PHASE_TAG = "phase";
 
     private final MeterRegistry registry;
 
@@ -38,7 +48,7 @@ public class PhaseMeters {
         Totals phaseTotals = new Totals();
         FunctionTimer.builder(METER_NAME, phaseTotals, t -> t.calls.sum(), t -> t.nanos.sum(), TimeUnit.NANOSECONDS)
             .description("Time spent in a named phase of a duckbatch step (SimplerTimer)")
-            .tags("job", job, "step", step, "phase", phase)
+            .tags(JOB_TAG, job, STEP_TAG, step, PHASE_TAG, phase)
             .register(this.registry);
         return phaseTotals;
     }

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * A step's progress as Micrometer gauges, tagged {@code job} and {@code step}:
+ * A step's progress as Micrometer gauges, tagged {@code job.name} and {@code step.name}:
  * {@code duckbatch.step.rows.done}, {@code duckbatch.step.rows.planned} (the rows this run has
  * to read) and {@code duckbatch.step.rows.per.second}. A step run again in the same process
  * reuses its gauges; they keep the last values after the step ends. (Not "total": Prometheus
@@ -40,15 +40,15 @@ public class ProgressMeters {
         Progress progress = new Progress();
         Gauge.builder(ROWS_DONE, progress, p -> p.done)
             .description("Rows a duckbatch step has read in this run")
-            .tags("job", job, "step", step)
+            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
             .register(this.registry);
         Gauge.builder(ROWS_PLANNED, progress, p -> p.total)
             .description("Rows a duckbatch step has to read in this run")
-            .tags("job", job, "step", step)
+            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
             .register(this.registry);
         Gauge.builder(ROWS_PER_SECOND, progress, p -> p.rowsPerSecond)
             .description("Rows per second a duckbatch step has read since it started")
-            .tags("job", job, "step", step)
+            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
             .register(this.registry);
         return progress;
     }

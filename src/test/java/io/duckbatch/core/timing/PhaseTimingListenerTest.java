@@ -42,7 +42,7 @@ class PhaseTimingListenerTest {
         }
         listener.afterChunk(new Chunk<>());
         FunctionTimer read = registry.get(PhaseMeters.METER_NAME)
-            .tags("job", "scoring", "step", "scoreRticCode:RTIC01", "phase", "read")
+            .tags(PhaseMeters.JOB_TAG, "scoring", PhaseMeters.STEP_TAG, "scoreRticCode:RTIC01", PhaseMeters.PHASE_TAG, "read")
             .functionTimer();
         assertThat(read.count()).isEqualTo(3);
         assertThat(read.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(6);

@@ -32,7 +32,7 @@ class ProgressListenerTest {
     }
 
     private double gauge(String name, String step) {
-        return this.registry.get(name).tags("job", "scoring", "step", step).gauge().value();
+        return this.registry.get(name).tags(PhaseMeters.JOB_TAG, "scoring", PhaseMeters.STEP_TAG, step).gauge().value();
     }
 
     @Test
