@@ -1,5 +1,7 @@
 package io.duckbatch.cli;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 import org.slf4j.Logger;
@@ -32,8 +34,21 @@ public class ActuatorAddress implements ApplicationListener<WebServerInitialized
         int port = event.getWebServer().getPort();
         if (port > 0) {
             String host = this.environment.getProperty("server.address", "127.0.0.1");
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                // Listening on every interface: name the host others would reach.
+                host = hostName();
+            }
             this.prometheusUrl = "http://" + host + ":" + port + "/actuator/prometheus";
             log.info("Metrics: {}", this.prometheusUrl);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException ex) {
+            return "localhost";
         }
     }
 
