@@ -183,6 +183,27 @@ public class DuckbatchProperties {
         /** Least score a company needs to be written to rtic_scores. */
         private double threshold = 0.5;
 
+        /** How each RTIC task scores: through JDBC in chunks, or inside DuckDB. */
+        private Mode mode = Mode.CHUNK;
+
+        public enum Mode {
+
+            /** Keyset reader, batch-transformer processor, Appender writer. */
+            CHUNK,
+
+            /** The scorer as a DuckDB function; one INSERT ... SELECT per keyset range. */
+            UDF
+
+        }
+
+        public Mode getMode() {
+            return this.mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
         public double getThreshold() {
             return this.threshold;
         }

@@ -127,6 +127,27 @@ public final class KeysetQuery {
         }
     }
 
+    /** The last key and the row count of a keyset range: the next {@code size} rows after a key. */
+    public record Range(Object upTo, long rows) {
+    }
+
+    /**
+     * The range of the next {@code size} rows needing work after {@code afterKey} (from the
+     * first row when {@code null}), found by DuckDB; {@code null} when none are left.
+     */
+    public Range nextRange(Connection connection, Object afterKey, int size) throws SQLException {
+        String sql = "SELECT max(" + this.keyColumn + "), count(*) FROM (SELECT " + this.keyColumn + " FROM "
+                + this.table + where((afterKey != null) ? ">" : null) + " ORDER BY " + this.keyColumn + " LIMIT ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bindPage(statement, afterKey, size);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long rows = rs.getLong(2);
+                return (rows > 0) ? new Range(rs.getObject(1), rows) : null;
+            }
+        }
+    }
+
     /**
      * Rows needing work up to and including {@code key}, counted by DuckDB: the position
      * just after {@code key} in a dataset loaded with {@link #allRowsSql()}.

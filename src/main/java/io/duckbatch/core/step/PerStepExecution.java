@@ -4,13 +4,17 @@ import java.util.function.Function;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * A fresh reader, processor or writer for every step execution, as {@code @StepScope}
@@ -37,6 +41,14 @@ public final class PerStepExecution {
 
     public static <T> ItemStreamWriter<T> writer(Function<StepExecution, ? extends ItemStreamWriter<T>> factory) {
         return new Writer<>(factory);
+    }
+
+    /**
+     * A tasklet per step execution; register the result as the step's tasklet, listener and
+     * stream, so that it is built, opened and closed with each execution.
+     */
+    public static TaskletHolder tasklet(Function<StepExecution, ? extends Tasklet> factory) {
+        return new TaskletHolder(factory);
     }
 
     /** Holds the current thread's component between beforeStep and afterStep. */
@@ -130,6 +142,19 @@ public final class PerStepExecution {
         @Override
         public O process(I item) throws Exception {
             return current().process(item);
+        }
+
+    }
+
+    public static final class TaskletHolder extends Holder<Tasklet> implements Tasklet {
+
+        TaskletHolder(Function<StepExecution, ? extends Tasklet> factory) {
+            super(factory);
+        }
+
+        @Override
+        public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+            return current().execute(contribution, chunkContext);
         }
 
     }

@@ -16,6 +16,7 @@ import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
+import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.PerStepExecution;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
@@ -26,6 +27,8 @@ import io.duckbatch.core.write.AppenderItemWriter;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -139,6 +142,10 @@ public class CompanyScoringJobConfiguration {
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
             StepTimers stepTimers, JobDatasets jobDatasets, PhaseTimingListener phaseTimingListener,
             ProgressListener scoringProgress) {
+        if (properties.getScoring().getMode() == DuckbatchProperties.Scoring.Mode.UDF) {
+            return scoreRticCodeInEngine(jobRepository, transactionManager, properties, sourceDatabase, targetDatabase,
+                    stepTimers, phaseTimingListener, scoringProgress);
+        }
         return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
             .transactionManager(transactionManager)
             .reader(PerStepExecution.reader(step -> scoringReader(step, sourceDatabase, targetDatabase, properties,
@@ -152,17 +159,75 @@ public class CompanyScoringJobConfiguration {
     }
 
     /**
+     * udf mode: the same step name (so a restart may switch modes; both resume after the
+     * destination's MAX(company_number)), but each task registers its {@link RticScorer} as
+     * DuckDB functions and scores one keyset range per INSERT ... SELECT in the engine.
+     */
+    private static Step scoreRticCodeInEngine(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
+        PerStepExecution.TaskletHolder tasklet = PerStepExecution
+            .tasklet(step -> scoringInEngine(step, sourceDatabase, targetDatabase, properties, stepTimers.forStep(step)));
+        return new StepBuilder("scoreRticCode", jobRepository).tasklet(tasklet, transactionManager)
+            .listener((StepExecutionListener) tasklet)
+            .stream(tasklet)
+            // Each tasklet call (one range) is a chunk to these listeners.
+            .listener((StepExecutionListener) phaseTimingListener)
+            .listener((ChunkListener<?, ?>) phaseTimingListener)
+            .listener((StepExecutionListener) scoringProgress)
+            .listener((ChunkListener<?, ?>) scoringProgress)
+            .build();
+    }
+
+    private static KeysetRangeInsertTasklet scoringInEngine(StepExecution step, DuckDbDataSource sourceDatabase,
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
+        String code = rticCode(step);
+        // Functions and attachments are database-wide: names of this step execution's own.
+        String function = "duckbatch_rtic_score_" + step.getId();
+        String source = "scoring_source_" + step.getId();
+        RticScorer scorer = scorer(sourceDatabase, code, properties);
+        return KeysetRangeInsertTasklet.builder()
+            .name(READER_NAME)
+            .target(targetDatabase)
+            .source(source, properties.getSource())
+            .keys("companies", "company_number")
+            .rangeSize(properties.getPageSize())
+            .insert("INSERT INTO " + TARGET_TABLE + " SELECT ?, company_number, score, "
+                    + RticScoreFunctions.keywordList("keywords") + " FROM (SELECT company_number, score, " + function
+                    + "_keywords(name) AS keywords FROM (SELECT company_number, name, " + function
+                    + "(name, array_to_string(sic_codes, ' ')) AS score FROM " + source + ".companies WHERE "
+                    + KeysetRangeInsertTasklet.RANGE + ") WHERE score IS NOT NULL)", code)
+            .checkpoint(checkpoint(targetDatabase, code))
+            .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
+            .timer(timer)
+            .build();
+    }
+
+    private static DestinationCheckpoint checkpoint(DuckDbDataSource targetDatabase, String code) {
+        return DestinationCheckpoint.builder()
+            .destination(targetDatabase)
+            .table(TARGET_TABLE)
+            .keyColumn("company_number")
+            .task("rtic_code", code)
+            .build();
+    }
+
+    private static RticScorer scorer(DuckDbDataSource sourceDatabase, String code, DuckbatchProperties properties) {
+        try {
+            return new RticScorer(RticCodes.find(sourceDatabase, code), properties.getScoring().getThreshold());
+        }
+        catch (java.sql.SQLException ex) {
+            throw new IllegalStateException("Cannot load RTIC code " + code + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Every task reads all companies: rule 1 decides once per job whether they fit in memory
      * (load once, every task pages through the same copy) or are read from DuckDB page by page.
      */
     private static KeysetItemReader<Company> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
             DuckDbDataSource targetDatabase, DuckbatchProperties properties, JobDatasets datasets, SimplerTimer timer) {
-        DestinationCheckpoint checkpoint = DestinationCheckpoint.builder()
-            .destination(targetDatabase)
-            .table(TARGET_TABLE)
-            .keyColumn("company_number")
-            .task("rtic_code", rticCode(step))
-            .build();
+        DestinationCheckpoint checkpoint = checkpoint(targetDatabase, rticCode(step));
         KeysetItemReader.Builder<Company> reader = companyReader(sourceDatabase, properties);
         KeysetQuery query = reader.build().getQuery();
         LoadDecider decider = LoadDecider.builder()
@@ -193,14 +258,10 @@ public class CompanyScoringJobConfiguration {
     private static BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(StepExecution step,
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties, SimplerTimer timer) {
         String code = rticCode(step);
-        return BatchTransformerItemProcessor.<Company, RticScore>builder().transformer(stepExecution -> {
-            try {
-                return new RticScorer(RticCodes.find(sourceDatabase, code), properties.getScoring().getThreshold());
-            }
-            catch (java.sql.SQLException ex) {
-                throw new IllegalStateException("Cannot load RTIC code " + code + ": " + ex.getMessage(), ex);
-            }
-        }).timer(timer).build();
+        return BatchTransformerItemProcessor.<Company, RticScore>builder()
+            .transformer(stepExecution -> scorer(sourceDatabase, code, properties))
+            .timer(timer)
+            .build();
     }
 
     private static AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {

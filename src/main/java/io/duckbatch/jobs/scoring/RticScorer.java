@@ -56,15 +56,24 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
     @Override
     public RticScore transform(Company company) {
         List<String> matched = matchKeywords(company.name());
-        double score = this.scoreByMatches[Math.min(matched.size(), FULL_KEYWORD_MATCHES)]
-                + (hasSicPrefix(company.sicCodes()) ? SIC_WEIGHT : 0);
-        if (score < this.threshold) {
+        double score = score(matched, hasSicPrefix(company.sicCodes()));
+        if (!passes(score)) {
             return null;
         }
         return this.template.with(company.companyNumber(), score, matched);
     }
 
-    private List<String> matchKeywords(String name) {
+    double score(List<String> matchedKeywords, boolean sicPrefixMatched) {
+        return this.scoreByMatches[Math.min(matchedKeywords.size(), FULL_KEYWORD_MATCHES)]
+                + (sicPrefixMatched ? SIC_WEIGHT : 0);
+    }
+
+    boolean passes(double score) {
+        return score >= this.threshold;
+    }
+
+    /** The configured keywords found in the name, in order of first appearance. */
+    List<String> matchKeywords(String name) {
         if (name == null) {
             return List.of();
         }
@@ -81,6 +90,30 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
             }
         }
         return (matched != null) ? matched : List.of();
+    }
+
+    /**
+     * Whether one of the SIC codes in {@code sicCodes}, separated by {@code separator}, starts
+     * with one of the code's prefixes; no code is cut out of the string.
+     */
+    boolean hasSicPrefix(String sicCodes, char separator) {
+        if (sicCodes == null) {
+            return false;
+        }
+        int start = 0;
+        while (start <= sicCodes.length()) {
+            int end = sicCodes.indexOf(separator, start);
+            if (end < 0) {
+                end = sicCodes.length();
+            }
+            for (String prefix : this.sicPrefixes) {
+                if (prefix.length() <= end - start && sicCodes.startsWith(prefix, start)) {
+                    return true;
+                }
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private boolean hasSicPrefix(List<String> sicCodes) {

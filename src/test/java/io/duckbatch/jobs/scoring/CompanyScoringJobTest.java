@@ -74,6 +74,39 @@ class CompanyScoringJobTest {
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
     }
 
+    /** udf mode: the scorer as DuckDB functions, one INSERT ... SELECT per keyset range. */
+    @ParameterizedTest(name = "concurrency {0}")
+    @CsvSource({ "1", "2" })
+    void udfModeWritesTheScoresOfTheChunkMode(int concurrency, CapturedOutput output) throws Exception {
+        assertThat(run("--duckbatch.scoring.mode=udf", "--duckbatch.concurrency=" + concurrency)).isZero();
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
+            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
+        // 20,000 companies in ranges of 1,500 (the page size): 14 INSERTs per task.
+        assertThat(output.getOut()).containsPattern("insert\\s+14\\s")
+            .contains("[scoreRticCode:RTIC01] COMPLETED: 20,000 rows read");
+    }
+
+    /** NULL names and SIC codes, NULL list elements, case, repeats and separators: both modes agree. */
+    @Test
+    void udfAndChunkModesAgreeOnAwkwardRows() throws Exception {
+        Path source = this.dir.resolve("awkward.duckdb");
+        DuckDbFiles.execute(source,
+                "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])",
+                "INSERT INTO rtic_codes VALUES ('R1', 'Software', ['Software', 'data', 'AI'], ['62', '631']),"
+                        + " ('R2', 'Food', ['bakery'], ['107'])",
+                "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])",
+                "INSERT INTO companies VALUES ('01', 'SOFTWARE & Data Ltd', ['62012']), ('02', NULL, ['62012']),"
+                        + " ('03', 'data-data software', NULL), ('04', ' ai/Software', [NULL, '63110']),"
+                        + " ('05', 'Softwares Ltd', ['6']), ('06', 'Bakery, bakery', ['10710', NULL]),"
+                        + " ('07', 'Café Data AI', []), ('08', '', ['107']), ('09', 'Data', ['99999', '62'])");
+        assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=0.3")).isZero();
+        List<List<Object>> chunk = DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL);
+        assertThat(chunk).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=0.3",
+                "--duckbatch.scoring.mode=udf")).isZero();
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).isEqualTo(chunk);
+    }
+
     @Test
     void aNamedSourceThatDoesNotExistIsAnErrorNotGenerated(CapturedOutput output) {
         Path missing = this.dir.resolve("elsewhere/companies.duckdb");

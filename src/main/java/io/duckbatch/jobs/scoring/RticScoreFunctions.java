@@ -1,0 +1,81 @@
+package io.duckbatch.jobs.scoring;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.duckdb.DuckDBColumnType;
+import org.duckdb.DuckDBDataChunkReader;
+import org.duckdb.DuckDBFunctions;
+import org.duckdb.DuckDBReadableVector;
+import org.duckdb.DuckDBWritableVector;
+
+/**
+ * A {@link RticScorer} inside DuckDB (companyScoring's udf mode): two vectorised scalar
+ * functions that DuckDB calls with a chunk of rows at a time, on its own threads, so rows
+ * never cross JDBC. The scorer, built once per task, holds the pre-computed lookups (rule 7).
+ * <ul>
+ * <li>{@code <name>(name VARCHAR, sic_codes VARCHAR) -> DOUBLE}: the score, NULL below the
+ * threshold;</li>
+ * <li>{@code <name>_keywords(name VARCHAR) -> VARCHAR}: the matched keywords, comma separated.</li>
+ * </ul>
+ * DuckDB 2.0's Java functions take and return no LISTs: the SIC codes come in joined by
+ * spaces ({@code array_to_string(sic_codes, ' ')}) and the keywords go out joined by commas
+ * ({@link #keywordList}). Keywords are matched against single name tokens of letters and
+ * digits, so neither separator can occur inside one.
+ */
+final class RticScoreFunctions {
+
+    static final char SIC_SEPARATOR = ' ';
+
+    private RticScoreFunctions() {
+    }
+
+    /** Registers both functions under {@code name} (a plain SQL name) in the connection's database. */
+    static void register(Connection connection, String name, RticScorer scorer) throws SQLException {
+        DuckDBFunctions.scalarFunction()
+            .withName(name)
+            .withParameters(DuckDBColumnType.VARCHAR, DuckDBColumnType.VARCHAR)
+            .withReturnType(DuckDBColumnType.DOUBLE)
+            .withVectorizedFunction((rows, out) -> score(scorer, rows, out))
+            .register(connection);
+        DuckDBFunctions.scalarFunction()
+            .withName(name + "_keywords")
+            .withParameter(DuckDBColumnType.VARCHAR)
+            .withReturnType(DuckDBColumnType.VARCHAR)
+            .withVectorizedFunction((rows, out) -> keywords(scorer, rows, out))
+            .register(connection);
+    }
+
+    /** SQL turning the {@code _keywords} function's result back into a VARCHAR[]. */
+    static String keywordList(String joined) {
+        return "CASE WHEN " + joined + " = '' THEN []::VARCHAR[] ELSE string_split(" + joined + ", ',') END";
+    }
+
+    private static void score(RticScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
+        DuckDBReadableVector names = rows.vector(0);
+        DuckDBReadableVector sicCodes = rows.vector(1);
+        long count = rows.rowCount();
+        for (long row = 0; row < count; row++) {
+            String name = names.isNull(row) ? null : names.getString(row);
+            String sic = sicCodes.isNull(row) ? null : sicCodes.getString(row);
+            double score = scorer.score(scorer.matchKeywords(name), scorer.hasSicPrefix(sic, SIC_SEPARATOR));
+            if (scorer.passes(score)) {
+                out.setDouble(row, score);
+            }
+            else {
+                out.setNull(row);
+            }
+        }
+    }
+
+    private static void keywords(RticScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
+        DuckDBReadableVector names = rows.vector(0);
+        long count = rows.rowCount();
+        for (long row = 0; row < count; row++) {
+            List<String> matched = scorer.matchKeywords(names.isNull(row) ? null : names.getString(row));
+            out.setString(row, String.join(",", matched));
+        }
+    }
+
+}
