@@ -1,47 +1,58 @@
 package io.duckbatch.cli;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line as duckbatch reads it: the words that are not Spring Boot options
- * ({@code --name=value}), plus {@code --help} and {@code --limit N}.
+ * ({@code --name=value}), plus {@code --help} and the counts {@code --limit N},
+ * {@code --rows N} and {@code --keyset-rows N}.
  */
-record Arguments(List<String> words, boolean help, Integer limit) {
+record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
+
+    private static final List<String> COUNTS = List.of("limit", "rows", "keyset-rows");
 
     static Arguments parse(String[] args) {
         List<String> words = new ArrayList<>();
         boolean help = false;
-        Integer limit = null;
+        Map<String, Long> counts = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            String count = COUNTS.stream().filter(name -> arg.equals("--" + name) || arg.startsWith("--" + name + "="))
+                .findFirst()
+                .orElse(null);
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
             }
-            else if (arg.equals("--limit")) {
-                limit = (i + 1 < args.length) ? positive(args[++i]) : positive("");
-            }
-            else if (arg.startsWith("--limit=")) {
-                limit = positive(arg.substring("--limit=".length()));
+            else if (count != null) {
+                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length) ? args[++i] : "";
+                counts.put(count, positive(count, value));
             }
             else if (!arg.startsWith("--")) {
                 words.add(arg);
             }
         }
-        return new Arguments(List.copyOf(words), help, limit);
+        return new Arguments(List.copyOf(words), help, Map.copyOf(counts));
     }
 
-    private static int positive(String value) {
+    private static long positive(String name, String value) {
         try {
-            int limit = Integer.parseInt(value);
-            if (limit > 0) {
-                return limit;
+            long count = Long.parseLong(value.replace("_", "").replace(",", ""));
+            if (count > 0) {
+                return count;
             }
         }
         catch (NumberFormatException ex) {
             // reported below
         }
-        throw new UsageException("--limit takes a positive whole number, was '" + value + "'");
+        throw new UsageException("--" + name + " takes a positive whole number, was '" + value + "'");
+    }
+
+    /** The value of {@code --name N}, or {@code orElse}. */
+    long count(String name, long orElse) {
+        return this.counts.getOrDefault(name, orElse);
     }
 
     String verb() {

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.duckbatch.bench.ScoringBenchmark;
 import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.demo.DemoDataGenerator;
@@ -56,6 +57,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               recover <executionId>      mark an execution left STARTED by a dead process FAILED
               executions [job] [--limit N]  recent executions, newest first (default 20)
               jobs                       the jobs in this build
+              bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
             --name=value sets any property (see README); '<verb> --help' explains a verb.
             exit codes: 0 success, 1 failed job or operation, 2 usage error""";
 
@@ -75,7 +77,15 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     + "process that died FAILED, so it can be restarted. Refused while its process is alive.",
             "executions", "usage: java -jar duckbatch.jar executions [job] [--limit N]\nLists recent executions, "
                     + "newest first: id, job, status, start, end, rows read and written, duration, parameters.",
-            "jobs", "usage: java -jar duckbatch.jar jobs\nLists the jobs in this build with what each does.");
+            "jobs", "usage: java -jar duckbatch.jar jobs\nLists the jobs in this build with what each does.",
+            "bench", """
+                    usage: java -jar duckbatch.jar bench [--rows N] [--keyset-rows N]
+                    Runs the companyScoring workload on N generated companies (default 2,000,000) four ways
+                    in this process, after a warm-up: stock Spring Batch (on a subset, scaled), the chunk path,
+                    the udf mode and plain SQL; then the Appender and executeBatch writers alone, and keyset
+                    against OFFSET paging on a table of --keyset-rows rows (default 10,000,000). Prints a
+                    table and 'ratio <name> <x>' lines. Work files go to <data-dir>/bench; the generated
+                    sources stay there for the next run.""");
 
     private static final Logger log = LoggerFactory.getLogger(DuckbatchCli.class);
 
@@ -182,12 +192,29 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             case "abandon" -> status("Abandoned", this.jobOperator.abandon(execution(args.executionId())));
             case "recover" -> recover(args.executionId());
             case "executions" -> executions(args);
+            case "bench" -> bench(args);
             case "jobs" -> {
                 this.descriptions.forEach((job, description) -> System.out.printf("%-18s %s%n", job, description));
                 yield 0;
             }
             default -> throw new Arguments.UsageException("Unknown verb '" + verb + "'");
         };
+    }
+
+    private int bench(Arguments args) throws Exception {
+        long rows = args.count("rows", 2_000_000);
+        if (rows > DemoDataGenerator.MAX_ROWS) {
+            throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);
+        }
+        ScoringBenchmark benchmark = new ScoringBenchmark(this.properties.getDataDir().resolve("bench"),
+                this.demoDataGenerator, this.properties.getConcurrency(), this.properties.getPageSize(), System.out);
+        try {
+            benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
+        }
+        finally {
+            benchmark.cleanUp();
+        }
+        return 0;
     }
 
     private JobExecution execution(long id) {
@@ -238,7 +265,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             }
         }
         executions.sort(Comparator.comparingLong(JobExecution::getId).reversed());
-        int limit = (args.limit() != null) ? args.limit() : 20;
+        int limit = (int) Math.min(args.count("limit", 20), Integer.MAX_VALUE);
         System.out.print(ExecutionsTable.format(executions.subList(0, Math.min(limit, executions.size()))));
         return 0;
     }

@@ -55,17 +55,18 @@ public class CompanyScoringJobConfiguration {
 
     public static final String JOB_NAME = "companyScoring";
 
-    static final String TARGET_TABLE = "rtic_scores";
+    public static final String TARGET_TABLE = "rtic_scores";
 
-    static final String TARGET_DDL = "CREATE TABLE IF NOT EXISTS " + TARGET_TABLE
+    public static final String TARGET_DDL = "CREATE TABLE IF NOT EXISTS " + TARGET_TABLE
             + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL, score DOUBLE NOT NULL,"
             + " matched_keywords VARCHAR[])";
 
-    static final String RTIC_CODE = "rticCode";
+    public static final String RTIC_CODE = "rticCode";
 
     private static final String READER_NAME = "companies";
 
-    private static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
+    /** A row of {@code SELECT company_number, name, sic_codes}. */
+    public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
 
     @Bean
@@ -185,7 +186,7 @@ public class CompanyScoringJobConfiguration {
         // Functions and attachments are database-wide: names of this step execution's own.
         String function = "duckbatch_rtic_score_" + step.getId();
         String source = "scoring_source_" + step.getId();
-        RticScorer scorer = scorer(sourceDatabase, code, properties);
+        RticScorer scorer = RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold());
         return KeysetRangeInsertTasklet.builder()
             .name(READER_NAME)
             .target(targetDatabase)
@@ -210,15 +211,6 @@ public class CompanyScoringJobConfiguration {
             .keyColumn("company_number")
             .task("rtic_code", code)
             .build();
-    }
-
-    private static RticScorer scorer(DuckDbDataSource sourceDatabase, String code, DuckbatchProperties properties) {
-        try {
-            return new RticScorer(RticCodes.find(sourceDatabase, code), properties.getScoring().getThreshold());
-        }
-        catch (java.sql.SQLException ex) {
-            throw new IllegalStateException("Cannot load RTIC code " + code + ": " + ex.getMessage(), ex);
-        }
     }
 
     /**
@@ -259,12 +251,13 @@ public class CompanyScoringJobConfiguration {
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties, SimplerTimer timer) {
         String code = rticCode(step);
         return BatchTransformerItemProcessor.<Company, RticScore>builder()
-            .transformer(stepExecution -> scorer(sourceDatabase, code, properties))
+            .transformer(stepExecution -> RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold()))
             .timer(timer)
             .build();
     }
 
-    private static AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
+    /** Appends scores to {@code rtic_scores} through DuckDB's Appender. */
+    public static AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
         return AppenderItemWriter.<RticScore>builder()
             .dataSource(targetDatabase)
             .table(TARGET_TABLE)

@@ -1,11 +1,14 @@
 package io.duckbatch.jobs.scoring;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
 
 import io.duckbatch.core.process.BatchTransformer;
 
@@ -23,7 +26,7 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
     static final double SIC_WEIGHT = 0.4;
 
     /** Keyword matches that earn the full keyword weight. */
-    private static final int FULL_KEYWORD_MATCHES = 2;
+    static final int FULL_KEYWORD_MATCHES = 2;
 
     // Pre-computed once per step (rule 7):
     private final Map<String, String> keywordByToken; // lower-case token -> keyword as configured
@@ -50,6 +53,16 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         this.scoreByMatches = new double[FULL_KEYWORD_MATCHES + 1];
         for (int matches = 0; matches <= FULL_KEYWORD_MATCHES; matches++) {
             this.scoreByMatches[matches] = KEYWORD_WEIGHT * matches / FULL_KEYWORD_MATCHES;
+        }
+    }
+
+    /** The scorer of {@code code}, as read from the source's {@code rtic_codes}. */
+    public static RticScorer load(DataSource source, String code, double threshold) {
+        try {
+            return new RticScorer(RticCodes.find(source, code), threshold);
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot load RTIC code " + code + ": " + ex.getMessage(), ex);
         }
     }
 

@@ -1,0 +1,367 @@
+package io.duckbatch.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.timing.SimplerTimer;
+import io.duckbatch.demo.DemoDataGenerator;
+import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
+import io.duckbatch.jobs.scoring.RticScore;
+import io.duckbatch.jobs.scoring.ScoringSql;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * {@code bench}: the companyScoring workload four ways, side by side in one process, after
+ * a warm-up: stock Spring Batch (on a subset, scaled), duckbatch's chunk path, its udf mode,
+ * and plain SQL; then the two writers alone, and keyset against OFFSET paging on a deep
+ * table. Prints a table and ratio lines (rows per second over rows per second), the four the
+ * issue names last.
+ */
+public class ScoringBenchmark {
+
+    /** Companies the stock mode scores: it runs one INSERT per written row. */
+    static final long STOCK_ROWS = 20_000;
+
+    /** Rows each writer writes alone: the Appender all, executeBatch a slice, scaled. */
+    static final int WRITER_ROWS = 200_000;
+
+    static final int EXECUTE_BATCH_ROWS = 10_000;
+
+    public static final long KEYSET_ROWS = 10_000_000;
+
+    private final Path dir;
+
+    private final DemoDataGenerator generator;
+
+    private final PrintStream out;
+
+    private final int concurrency;
+
+    private final int pageSize;
+
+    private final List<Result> results = new ArrayList<>();
+
+    private int runs;
+
+    /** One measured mode. {@code scale} marks a result measured on a subset. */
+    record Result(String mode, long rows, double seconds, long peakHeapBytes, String note) {
+
+        double rowsPerSecond() {
+            return this.rows / this.seconds;
+        }
+
+    }
+
+    public ScoringBenchmark(Path dir, DemoDataGenerator generator, int concurrency, int pageSize, PrintStream out) {
+        this.dir = dir;
+        this.generator = generator;
+        this.concurrency = concurrency;
+        this.pageSize = pageSize;
+        this.out = out;
+    }
+
+    /** Runs everything on a demo source of {@code companies} rows; returns the results in print order. */
+    public List<Result> run(long companies, long keysetRows) throws Exception {
+        Files.createDirectories(this.dir);
+        Path source = source(companies);
+        Path stockSource = source(Math.min(companies, STOCK_ROWS));
+        this.out.printf(Locale.ROOT, "bench: %,d companies x 20 RTIC codes, concurrency %d, page %,d; work in %s%n",
+                companies, this.concurrency, this.pageSize, this.dir);
+
+        this.out.println("warm-up ...");
+        Path warmUp = source(Math.min(companies, 20_000));
+        runJob(StockScoringJobConfiguration.JOB_NAME, source(Math.min(companies, 2_000)));
+        runJob(CompanyScoringJobConfiguration.JOB_NAME, warmUp);
+        runJob(CompanyScoringJobConfiguration.JOB_NAME, warmUp, "--duckbatch.scoring.mode=udf");
+        runSql(warmUp);
+
+        Result stock = measure("stock", "JdbcPagingItemReader + JdbcBatchItemWriter, "
+                + String.format(Locale.ROOT, "%,d", Math.min(companies, STOCK_ROWS)) + " companies, scaled",
+                () -> runJob(StockScoringJobConfiguration.JOB_NAME, stockSource));
+        Result chunk = measure("chunk", "keyset reader + batch transformer + Appender",
+                () -> runJob(CompanyScoringJobConfiguration.JOB_NAME, source));
+        Result udf = measure("udf", "scorer as DuckDB function, INSERT ... SELECT per range",
+                () -> runJob(CompanyScoringJobConfiguration.JOB_NAME, source, "--duckbatch.scoring.mode=udf"));
+        Result sql = measure("sql", "one INSERT ... SELECT in plain SQL", () -> runSql(source));
+        Result appender = measure("appender", "AppenderItemWriter alone, rows written", () -> writeWithAppender());
+        Result executeBatch = measure("executeBatch", "JdbcBatchItemWriter alone, rows written, "
+                + String.format(Locale.ROOT, "%,d", EXECUTE_BATCH_ROWS) + " rows, scaled", () -> writeWithExecuteBatch());
+        printTable();
+
+        KeysetTimes pages = pageTimes(keysetRows);
+        this.out.printf(Locale.ROOT, "%,d-row table, %,d-row pages: keyset first %.1f ms, last %.1f ms; OFFSET first %.1f ms, last %.1f ms%n",
+                keysetRows, this.pageSize, pages.keysetFirst * 1e3, pages.keysetLast * 1e3, pages.offsetFirst * 1e3,
+                pages.offsetLast * 1e3);
+        ratio("keyset_last_vs_first", pages.keysetLast / pages.keysetFirst);
+        ratio("offset_last_vs_first", pages.offsetLast / pages.offsetFirst);
+        ratio("chunk_vs_stock", chunk.rowsPerSecond() / stock.rowsPerSecond());
+        ratio("udf_vs_sql", udf.rowsPerSecond() / sql.rowsPerSecond());
+        ratio("chunk_vs_sql", chunk.rowsPerSecond() / sql.rowsPerSecond());
+        ratio("appender_vs_executebatch", appender.rowsPerSecond() / executeBatch.rowsPerSecond());
+        return this.results;
+    }
+
+    private Path source(long companies) {
+        Path file = this.dir.resolve("source-" + companies + ".duckdb");
+        if (!Files.exists(file)) {
+            this.generator.generate(file, companies);
+        }
+        return file;
+    }
+
+    private Path freshTarget(String mode) throws Exception {
+        Path target = this.dir.resolve("target-" + mode + ".duckdb");
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(Path.of(target + ".wal"));
+        return target;
+    }
+
+    /** Rows and seconds of one run; the peak heap is sampled around it. */
+    private record Measured(long rows, double seconds) {
+    }
+
+    @FunctionalInterface
+    private interface Workload {
+
+        Measured run() throws Exception;
+
+    }
+
+    private Result measure(String mode, String note, Workload workload) throws Exception {
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        Measured measured;
+        try {
+            measured = workload.run();
+        }
+        finally {
+            heap.stop();
+        }
+        Result result = new Result(mode, measured.rows(), measured.seconds(), heap.peak(), note);
+        this.results.add(result);
+        this.out.printf(Locale.ROOT, "  %-12s %,14d rows %9.2f s %,14.0f rows/s%n", mode, result.rows(), result.seconds(),
+                result.rowsPerSecond());
+        return result;
+    }
+
+    /**
+     * Runs a job in a context of its own (as {@code java -jar ... run <job>} would), with its
+     * own target and an in-memory job repository; the time is the job execution's, without
+     * the context's start.
+     */
+    private Measured runJob(String job, Path source, String... extra) throws Exception {
+        Path target = freshTarget(job);
+        List<String> args = new ArrayList<>(List.of("run", job, "--duckbatch.data-dir=" + this.dir.resolve("runs"),
+                "--duckbatch.source=" + source, "--duckbatch.target=" + target,
+                "--duckbatch.concurrency=" + this.concurrency, "--duckbatch.page-size=" + this.pageSize,
+                "--duckbatch.progress-interval=1h", "--management.server.port=-1",
+                "--spring.datasource.url=jdbc:h2:mem:duckbatch-bench-" + (++this.runs) + ";DB_CLOSE_DELAY=-1"));
+        args.addAll(Arrays.asList(extra));
+        SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
+            JobRepository repository = context.getBean(JobRepository.class);
+            JobExecution execution = repository.getLastJobExecution(repository.getLastJobInstance(job));
+            if (execution == null || execution.getStatus() != BatchStatus.COMPLETED) {
+                throw new IllegalStateException("bench: " + job + " did not complete on " + source + " ("
+                        + ((execution != null) ? execution.getStatus() + ", " + execution.getExitStatus().getExitDescription() : "no execution") + ")");
+            }
+            long rows = execution.getStepExecutions().stream()
+                .filter(step -> step.getStepName().contains(":"))
+                .mapToLong(StepExecution::getReadCount)
+                .sum();
+            return new Measured(rows, Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9);
+        }
+    }
+
+    private Measured runSql(Path source) throws Exception {
+        Path target = freshTarget("sql");
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target);
+                Connection connection = database.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
+            try (PreparedStatement attach = connection.prepareStatement("ATTACH ? AS source (READ_ONLY)")) {
+                attach.setString(1, source.toString());
+                attach.execute();
+            }
+            long rows = scalar(connection, "SELECT (SELECT count(*) FROM source.companies) * (SELECT count(*) FROM source.rtic_codes)");
+            long start = System.nanoTime();
+            try (PreparedStatement insert = connection.prepareStatement(ScoringSql.insert("source"))) {
+                insert.setDouble(1, 0.5);
+                insert.executeUpdate();
+            }
+            return new Measured(rows, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static long scalar(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<RticScore> scores(int count) {
+        List<RticScore> scores = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            scores.add(new RticScore("RTIC01", String.format(Locale.ROOT, "%08d", i), 0.5 + (i % 5) / 10.0,
+                    (i % 2 == 0) ? List.of("software") : List.of("software", "data")));
+        }
+        return scores;
+    }
+
+    private Measured writeWithAppender() throws Exception {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget("appender"))) {
+            createTarget(database);
+            ItemStreamWriter<RticScore> writer = CompanyScoringJobConfiguration.scoringWriter(database, new SimplerTimer());
+            writer.open(new ExecutionContext());
+            try {
+                return write(writer, scores(WRITER_ROWS), 10_000);
+            }
+            finally {
+                writer.close();
+            }
+        }
+    }
+
+    private Measured writeWithExecuteBatch() throws Exception {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget("executebatch"))) {
+            createTarget(database);
+            return write(StockScoringJobConfiguration.executeBatchWriter(database), scores(EXECUTE_BATCH_ROWS), 1_000);
+        }
+    }
+
+    private static void createTarget(DuckDbDataSource database) throws SQLException {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
+        }
+    }
+
+    private static Measured write(ItemWriter<RticScore> writer, List<RticScore> scores, int chunkSize) throws Exception {
+        long start = System.nanoTime();
+        for (int from = 0; from < scores.size(); from += chunkSize) {
+            writer.write(new Chunk<>(scores.subList(from, Math.min(scores.size(), from + chunkSize))));
+        }
+        return new Measured(scores.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Median seconds of the first and the last page, by keyset and by OFFSET. */
+    record KeysetTimes(double keysetFirst, double keysetLast, double offsetFirst, double offsetLast) {
+    }
+
+    private KeysetTimes pageTimes(long rows) throws Exception {
+        Path file = this.dir.resolve("keys-" + rows + ".duckdb");
+        if (!Files.exists(file)) {
+            try (DuckDbDataSource database = DuckDbDataSource.readWrite(file);
+                    Connection connection = database.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE companies AS SELECT printf('%010d', i) AS company_number,"
+                        + " 'Company ' || i AS name FROM range(" + rows + ") t(i)");
+            }
+        }
+        KeysetQuery query = new KeysetQuery("companies", "company_number", List.of("name"), null, List.of());
+        try (DuckDbDataSource database = DuckDbDataSource.readOnly(file); Connection connection = database.getConnection();
+                PreparedStatement first = connection.prepareStatement(query.pageSql(false));
+                PreparedStatement next = connection.prepareStatement(query.pageSql(true));
+                PreparedStatement offset = connection.prepareStatement(query.pageSql(false) + " OFFSET ?")) {
+            String lastPageAfter = String.format(Locale.ROOT, "%010d", rows - this.pageSize - 1);
+            LongSupplier keysetFirst = () -> page(first, null, -1);
+            LongSupplier keysetLast = () -> page(next, lastPageAfter, -1);
+            LongSupplier offsetFirst = () -> page(offset, null, 0);
+            LongSupplier offsetLast = () -> page(offset, null, rows - this.pageSize);
+            return new KeysetTimes(median(keysetFirst), median(keysetLast), median(offsetFirst), median(offsetLast));
+        }
+    }
+
+    /** Reads one page through JDBC as the reader does ({@code offset} -1: none); returns nanoseconds. */
+    private long page(PreparedStatement statement, String after, long offset) {
+        long start = System.nanoTime();
+        try {
+            int index = 1;
+            if (after != null) {
+                statement.setString(index++, after);
+            }
+            statement.setInt(index++, this.pageSize);
+            if (offset >= 0) {
+                statement.setLong(index, offset);
+            }
+            int read = 0;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rs.getString(1);
+                    rs.getString(2);
+                    read++;
+                }
+            }
+            if (read != this.pageSize) {
+                throw new IllegalStateException("bench: a page read " + read + " rows, not " + this.pageSize);
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("bench: page query failed: " + ex.getMessage(), ex);
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static double median(LongSupplier run) {
+        run.getAsLong();
+        long[] nanos = new long[7];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = run.getAsLong();
+        }
+        Arrays.sort(nanos);
+        return nanos[nanos.length / 2] / 1e9;
+    }
+
+    private void printTable() {
+        this.out.println();
+        this.out.printf(Locale.ROOT, "%-13s %14s %10s %14s %12s  %s%n", "mode", "rows", "seconds", "rows/s", "peak heap", "what");
+        for (Result result : this.results) {
+            this.out.printf(Locale.ROOT, "%-13s %,14d %10.2f %,14.0f %9d MB  %s%n", result.mode(), result.rows(),
+                    result.seconds(), result.rowsPerSecond(), result.peakHeapBytes() >> 20, result.note());
+        }
+        this.out.println();
+    }
+
+    private void ratio(String name, double value) {
+        this.out.printf(Locale.ROOT, "ratio %s %.2f%n", name, value);
+    }
+
+    /** Deletes what the bench wrote but the generated sources, which later runs reuse. */
+    public void cleanUp() throws Exception {
+        FileSystemUtils.deleteRecursively(this.dir.resolve("runs"));
+        try (var files = Files.list(this.dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("target-")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+}
