@@ -2,11 +2,10 @@ package io.duckbatch.jobs.scoring;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -29,9 +28,11 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
     static final int FULL_KEYWORD_MATCHES = 2;
 
     // Pre-computed once per step (rule 7):
-    private final Map<String, String> keywordByToken; // lower-case token -> keyword as configured
+    private final String[] lowerKeywords; // lower-case, distinct
 
-    private final Pattern tokenSeparator;
+    private final String[] keywords; // as configured, for each lower-case keyword (the last one configured)
+
+    private final long keywordLengths; // bit n set: some keyword has n chars (n < 64)
 
     private final String[] sicPrefixes;
 
@@ -44,11 +45,17 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
     public RticScorer(RticCode code, double threshold) {
         this.template = new RticScore(code.code(), null, 0, List.of());
         this.threshold = threshold;
-        this.keywordByToken = new HashMap<>();
+        Map<String, String> keywordByToken = new LinkedHashMap<>();
         for (String keyword : code.keywords()) {
-            this.keywordByToken.put(keyword.toLowerCase(Locale.ROOT), keyword);
+            keywordByToken.put(keyword.toLowerCase(Locale.ROOT), keyword);
         }
-        this.tokenSeparator = Pattern.compile("[^\\p{L}\\p{N}]+");
+        this.lowerKeywords = keywordByToken.keySet().toArray(String[]::new);
+        this.keywords = keywordByToken.values().toArray(String[]::new);
+        long lengths = 0;
+        for (String keyword : this.lowerKeywords) {
+            lengths |= (keyword.length() < 64) ? 1L << keyword.length() : Long.MIN_VALUE;
+        }
+        this.keywordLengths = lengths;
         this.sicPrefixes = code.sicPrefixes().toArray(String[]::new);
         this.scoreByMatches = new double[FULL_KEYWORD_MATCHES + 1];
         for (int matches = 0; matches <= FULL_KEYWORD_MATCHES; matches++) {
@@ -85,24 +92,78 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         return score >= this.threshold;
     }
 
-    /** The configured keywords found in the name, in order of first appearance. */
+    /**
+     * The configured keywords found in the name, in order of first appearance. The name is
+     * cut into tokens of letters and digits (Unicode categories L and N, as the regex
+     * {@code [^\p{L}\p{N}]+} splits it) and each token compared, lower-cased char by char,
+     * with the keywords: no substring, no lower-cased copy of the name, no allocation unless a
+     * keyword is found.
+     */
     List<String> matchKeywords(String name) {
         if (name == null) {
             return List.of();
         }
         List<String> matched = null;
-        for (String token : this.tokenSeparator.split(name.toLowerCase(Locale.ROOT))) {
-            String keyword = this.keywordByToken.get(token);
-            if (keyword != null) {
+        int length = name.length();
+        int start = 0;
+        while (start < length) {
+            int count = tokenCharCount(name, start);
+            if (count == 0) {
+                start += Character.charCount(name.codePointAt(start));
+                continue;
+            }
+            int end = start;
+            while (end < length && (count = tokenCharCount(name, end)) > 0) {
+                end += count;
+            }
+            int keyword = keywordIndex(name, start, end);
+            if (keyword >= 0) {
                 if (matched == null) {
                     matched = new ArrayList<>(2);
                 }
-                if (!matched.contains(keyword)) {
-                    matched.add(keyword);
+                if (!matched.contains(this.keywords[keyword])) {
+                    matched.add(this.keywords[keyword]);
                 }
             }
+            start = end;
         }
         return (matched != null) ? matched : List.of();
+    }
+
+    /** The chars of the code point at {@code i} when it is a letter or a number, else 0. */
+    private static int tokenCharCount(String name, int i) {
+        char c = name.charAt(i);
+        if (c < 128) {
+            return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? 1 : 0;
+        }
+        int codePoint = Character.isSurrogate(c) ? name.codePointAt(i) : c;
+        int type = Character.getType(codePoint);
+        boolean token = Character.isLetter(codePoint) || type == Character.DECIMAL_DIGIT_NUMBER
+                || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+        return token ? Character.charCount(codePoint) : 0;
+    }
+
+    private int keywordIndex(String name, int start, int end) {
+        int tokenLength = end - start;
+        if (tokenLength < 64 && (this.keywordLengths & (1L << tokenLength)) == 0) {
+            return -1;
+        }
+        for (int k = 0; k < this.lowerKeywords.length; k++) {
+            String keyword = this.lowerKeywords[k];
+            if (keyword.length() == tokenLength && equalsLowerCase(name, start, keyword)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean equalsLowerCase(String name, int start, String lowerKeyword) {
+        for (int i = 0; i < lowerKeyword.length(); i++) {
+            if (Character.toLowerCase(name.charAt(start + i)) != lowerKeyword.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

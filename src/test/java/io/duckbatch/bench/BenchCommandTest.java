@@ -1,0 +1,76 @@
+package io.duckbatch.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.support.DuckDbFiles;
+import io.duckbatch.support.ExpectedScores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bench} on a tiny demo: every mode runs, the table and the ratio lines come out. */
+@ExtendWith(OutputCaptureExtension.class)
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsEveryModeThenTheRatioLinesLast(CapturedOutput output) throws Exception {
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.page-size=500",
+                "--duckbatch.concurrency=2", "bench", "--rows", "1000", "--keyset-rows", "5000")).isZero();
+        String out = output.getOut();
+        for (String mode : List.of("stock", "chunk", "udf", "sql", "appender", "executeBatch")) {
+            assertThat(out).containsPattern("(?m)^" + mode + "\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s+[\\d,]+\\s+\\d+ MB  \\S");
+        }
+        // 1,000 companies x 20 codes read by each job mode.
+        assertThat(out).containsPattern("(?m)^chunk\\s+20,000 ").containsPattern("(?m)^udf\\s+20,000 ")
+            .containsPattern("(?m)^sql\\s+20,000 ");
+        List<String> lines = Arrays.stream(out.split("\\R")).filter(line -> !line.isBlank()).toList();
+        List<String> last = lines.subList(lines.size() - 4, lines.size());
+        assertThat(last.get(0)).matches("ratio chunk_vs_stock \\d+\\.\\d\\d");
+        assertThat(last.get(1)).matches("ratio udf_vs_sql \\d+\\.\\d\\d");
+        assertThat(last.get(2)).matches("ratio chunk_vs_sql \\d+\\.\\d\\d");
+        assertThat(last.get(3)).matches("ratio appender_vs_executebatch \\d+\\.\\d\\d");
+        assertThat(out).containsPattern("ratio keyset_last_vs_first \\d+\\.\\d\\d");
+        // The generated sources stay for the next run; targets and job files do not.
+        try (var files = Files.list(this.dir.resolve("bench"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).allMatch(
+                    name -> name.startsWith("source-") || name.startsWith("keys-"));
+        }
+    }
+
+    @Test
+    void rowsAreCheckedBeforeAnythingRuns(CapturedOutput output) {
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "bench", "--rows", "0")).isEqualTo(2);
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "bench", "--rows=30000000")).isEqualTo(2);
+        assertThat(output.getErr()).contains("--rows takes a positive whole number, was '0'")
+            .contains("--rows takes at most 20000000, was 30000000");
+        assertThat(this.dir.resolve("bench")).doesNotExist();
+    }
+
+    /** The baselines do the same work: stock and plain SQL write what the chunk job writes. */
+    @Test
+    void stockAndSqlBaselinesWriteTheScoresOfTheJob() throws Exception {
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=3000",
+                "--duckbatch.page-size=700", "run", "stockCompanyScoring")).isZero();
+        List<List<Object>> expected = ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5);
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
+
+        Path sqlTarget = this.dir.resolve("sql.duckdb");
+        DuckDbFiles.execute(sqlTarget, io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration.TARGET_DDL,
+                "ATTACH '" + this.dir.resolve("source.duckdb") + "' AS source (READ_ONLY)",
+                io.duckbatch.jobs.scoring.ScoringSql.insert("source").replace("?", "0.5"));
+        assertThat(DuckDbFiles.rows(sqlTarget, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
+    }
+
+}
