@@ -127,24 +127,31 @@ public final class KeysetQuery {
         }
     }
 
-    /** The last key and the row count of a keyset range: the next {@code size} rows after a key. */
+    /** The last key and the row count of a keyset range. */
     public record Range(Object upTo, long rows) {
     }
 
     /**
-     * The range of the next {@code size} rows needing work after {@code afterKey} (from the
-     * first row when {@code null}), found by DuckDB; {@code null} when none are left.
+     * The rows needing work after {@code afterKey} (from the first when {@code null}) cut
+     * into ranges of {@code size} rows, the last one shorter: one sort in DuckDB, instead of
+     * a top-N query over all remaining rows per range.
      */
-    public Range nextRange(Connection connection, Object afterKey, int size) throws SQLException {
-        String sql = "SELECT max(" + this.keyColumn + "), count(*) FROM (SELECT " + this.keyColumn + " FROM "
-                + this.table + where((afterKey != null) ? ">" : null) + " ORDER BY " + this.keyColumn + " LIMIT ?)";
+    public List<Range> ranges(Connection connection, Object afterKey, int size) throws SQLException {
+        String sql = "SELECT " + this.keyColumn + ", n FROM (SELECT " + this.keyColumn + ", row_number() OVER (ORDER BY "
+                + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table
+                + where((afterKey != null) ? ">" : null) + ") WHERE n % ? = 0 OR n = total ORDER BY n";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bindPage(statement, afterKey, size);
+            List<Range> ranges = new ArrayList<>();
+            long previous = 0;
             try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                long rows = rs.getLong(2);
-                return (rows > 0) ? new Range(rs.getObject(1), rows) : null;
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    ranges.add(new Range(rs.getObject(1), n - previous));
+                    previous = n;
+                }
             }
+            return ranges;
         }
     }
 

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -28,8 +30,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Rules 2, 3, 4 and 11 without the JVM on the data path: walks a source table in keyset
  * ranges of {@code rangeSize} rows and, for each, runs one
  * {@code INSERT INTO ... SELECT ... WHERE key > ? AND key <= ?} on the target connection,
- * with the source {@code ATTACH}ed read-only. DuckDB finds each range's last key; each
- * INSERT commits on its own, one range per tasklet call, so a stop request is seen between
+ * with the source {@code ATTACH}ed read-only. DuckDB finds the ranges' last keys (one sort
+ * when the step opens); each INSERT commits on its own, one range per tasklet call, so a stop request is seen between
  * ranges and Spring Batch counts rows read and written.
  * <p>
  * Resume: after the destination's {@code MAX(key)} for the task ({@link DestinationCheckpoint}).
@@ -73,6 +75,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
     private Connection connection;
 
     private Object after;
+
+    /** The ranges still to insert, found when the step opens. */
+    private Deque<KeysetQuery.Range> ranges;
 
     /** Work on the target connection before the first range, e.g. registering functions. */
     @FunctionalInterface
@@ -120,8 +125,12 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             }
             try (var t = this.timer.track("resume")) {
                 this.after = this.checkpoint.open(context);
-                context.putLong(KeysetItemReader.rowsToReadKey(this.name), this.keys.countRemaining(this.connection, this.after));
             }
+            try (var t = this.timer.track("ranges")) {
+                this.ranges = new ArrayDeque<>(this.keys.ranges(this.connection, this.after, this.rangeSize));
+            }
+            context.putLong(KeysetItemReader.rowsToReadKey(this.name),
+                    this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
         }
         catch (SQLException ex) {
             close();
@@ -132,10 +141,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        KeysetQuery.Range range;
-        try (var t = this.timer.track("range")) {
-            range = this.keys.nextRange(this.connection, this.after, this.rangeSize);
-        }
+        KeysetQuery.Range range = this.ranges.poll();
         if (range == null) {
             return RepeatStatus.FINISHED;
         }
