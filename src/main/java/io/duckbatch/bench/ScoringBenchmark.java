@@ -116,8 +116,10 @@ public class ScoringBenchmark {
         printTable();
 
         KeysetTimes pages = pageTimes(keysetRows);
-        this.out.printf(Locale.ROOT, "%,d-row table, %,d-row pages: keyset first %.1f ms, last %.1f ms; OFFSET first %.1f ms, last %.1f ms%n",
-                keysetRows, this.pageSize, pages.keysetFirst * 1e3, pages.keysetLast * 1e3, pages.offsetFirst * 1e3,
+        this.out.printf(Locale.ROOT, "%,d-row table in no key order, %,d-row pages (ms, first / last):"
+                + " keyset reader %.1f / %.1f (range ends for all pages once: %.0f); top-N LIMIT %.1f / %.1f;"
+                + " OFFSET %.1f / %.1f%n", keysetRows, this.pageSize, pages.keysetFirst * 1e3, pages.keysetLast * 1e3,
+                pages.rangeEnds * 1e3, pages.topNFirst * 1e3, pages.topNLast * 1e3, pages.offsetFirst * 1e3,
                 pages.offsetLast * 1e3);
         ratio("keyset_last_vs_first", pages.keysetLast / pages.keysetFirst);
         ratio("offset_last_vs_first", pages.offsetLast / pages.offsetFirst);
@@ -272,45 +274,68 @@ public class ScoringBenchmark {
         return new Measured(scores.size(), (System.nanoTime() - start) / 1e9);
     }
 
-    /** Median seconds of the first and the last page, by keyset and by OFFSET. */
-    record KeysetTimes(double keysetFirst, double keysetLast, double offsetFirst, double offsetLast) {
+    /**
+     * Median seconds of the first and the last page: as the keyset reader pages (range ends
+     * found once, then {@code key > ? AND key <= ?}), as a top-N keyset query
+     * ({@code key > ? ORDER BY key LIMIT n}) and by OFFSET.
+     */
+    record KeysetTimes(double keysetFirst, double keysetLast, double topNFirst, double topNLast, double offsetFirst,
+            double offsetLast, double rangeEnds) {
     }
 
     private KeysetTimes pageTimes(long rows) throws Exception {
-        Path file = this.dir.resolve("keys-" + rows + ".duckdb");
+        Path file = this.dir.resolve("keys-unordered-" + rows + ".duckdb");
         if (!Files.exists(file)) {
+            // Stored in no particular key order, as tables loaded from elsewhere are.
             try (DuckDbDataSource database = DuckDbDataSource.readWrite(file);
                     Connection connection = database.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE companies AS SELECT printf('%010d', i) AS company_number,"
-                        + " 'Company ' || i AS name FROM range(" + rows + ") t(i)");
+                        + " 'Company ' || i AS name FROM range(" + rows + ") t(i) ORDER BY hash(i)");
             }
         }
         KeysetQuery query = new KeysetQuery("companies", "company_number", List.of("name"), null, List.of());
+        String lastPageAfter = String.format(Locale.ROOT, "%010d", rows - this.pageSize - 1);
+        String firstPageUpTo = String.format(Locale.ROOT, "%010d", this.pageSize - 1);
+        String lastPageUpTo = String.format(Locale.ROOT, "%010d", rows - 1);
         try (DuckDbDataSource database = DuckDbDataSource.readOnly(file); Connection connection = database.getConnection();
+                PreparedStatement firstRange = connection.prepareStatement(query.rangePageSql(false));
+                PreparedStatement nextRange = connection.prepareStatement(query.rangePageSql(true));
                 PreparedStatement first = connection.prepareStatement(query.pageSql(false));
                 PreparedStatement next = connection.prepareStatement(query.pageSql(true));
                 PreparedStatement offset = connection.prepareStatement(query.pageSql(false) + " OFFSET ?")) {
-            String lastPageAfter = String.format(Locale.ROOT, "%010d", rows - this.pageSize - 1);
-            LongSupplier keysetFirst = () -> page(first, null, -1);
-            LongSupplier keysetLast = () -> page(next, lastPageAfter, -1);
-            LongSupplier offsetFirst = () -> page(offset, null, 0);
-            LongSupplier offsetLast = () -> page(offset, null, rows - this.pageSize);
-            return new KeysetTimes(median(keysetFirst), median(keysetLast), median(offsetFirst), median(offsetLast));
+            long start = System.nanoTime();
+            List<KeysetQuery.Range> ranges = query.ranges(connection, null, this.pageSize);
+            double rangeEnds = (System.nanoTime() - start) / 1e9;
+            if (!ranges.get(ranges.size() - 1).upTo().equals(lastPageUpTo)) {
+                throw new IllegalStateException("bench: the last range ends at " + ranges.get(ranges.size() - 1).upTo());
+            }
+            return new KeysetTimes(median(() -> page(firstRange, null, firstPageUpTo, -1)),
+                    median(() -> page(nextRange, lastPageAfter, lastPageUpTo, -1)), median(() -> page(first, null, null, 0)),
+                    median(() -> page(next, lastPageAfter, null, 0)), median(() -> page(offset, null, null, 0)),
+                    median(() -> page(offset, null, null, rows - this.pageSize)), rangeEnds);
         }
     }
 
-    /** Reads one page through JDBC as the reader does ({@code offset} -1: none); returns nanoseconds. */
-    private long page(PreparedStatement statement, String after, long offset) {
+    /**
+     * Reads one page through JDBC; {@code upTo} set: a range page, else a LIMIT page with
+     * {@code offset} ({@code -1}: no OFFSET parameter). Returns nanoseconds.
+     */
+    private long page(PreparedStatement statement, String after, String upTo, long offset) {
         long start = System.nanoTime();
         try {
             int index = 1;
             if (after != null) {
                 statement.setString(index++, after);
             }
-            statement.setInt(index++, this.pageSize);
-            if (offset >= 0) {
-                statement.setLong(index, offset);
+            if (upTo != null) {
+                statement.setString(index, upTo);
+            }
+            else {
+                statement.setInt(index++, this.pageSize);
+                if (statement.getParameterMetaData().getParameterCount() >= index) {
+                    statement.setLong(index, offset);
+                }
             }
             int read = 0;
             try (ResultSet rs = statement.executeQuery()) {

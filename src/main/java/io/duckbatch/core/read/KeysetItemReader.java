@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -20,11 +22,12 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * Reads a table page by page with keyset pagination (rules 2, 3, 11):
- * {@code SELECT ... WHERE key > ? [AND work] ORDER BY key LIMIT ?}. Each page starts after
- * the last key of the previous page exactly as DuckDB returned it; nothing is sorted,
- * filtered or compared in Java, so page cost stays flat however deep the table is read
- * (unlike OFFSET paging).
+ * Reads a table page by page with keyset pagination (rules 2, 3, 11): when it opens, DuckDB
+ * finds the key every page ends at (one window query over the keys); each page is then
+ * {@code SELECT ... WHERE key > ? AND key <= ? [AND work] ORDER BY key}. Nothing is sorted,
+ * filtered or compared in Java, and no page costs a top-N over the rest of the table (which
+ * {@code ORDER BY key LIMIT n} does in DuckDB when the table is not stored in key order), so
+ * page cost stays flat however deep the table is read.
  * <p>
  * Restart position: with a {@link DestinationCheckpoint}, after the destination's
  * {@code MAX(key)} for the task; otherwise from the ExecutionContext (the key the current
@@ -75,6 +78,9 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private long rowsToRead;
 
+    /** The pages still to read, as their last keys: found by DuckDB when the reader opens. */
+    private Deque<KeysetQuery.Range> ranges;
+
     private KeysetItemReader(Builder<T> builder) {
         this.name = builder.name;
         this.dataSource = builder.dataSource;
@@ -106,16 +112,18 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 this.nextPageStartKey = context.get(key("pageStartKey"));
                 skip = context.getInt(key("pageIndex"), 0);
             }
-            this.rowsToRead = this.query.countRemaining(this.connection, this.nextPageStartKey) - skip;
-            context.putLong(rowsToReadKey(this.name), this.rowsToRead);
             if (this.loaded != null) {
+                this.rowsToRead = this.query.countRemaining(this.connection, this.nextPageStartKey) - skip;
                 this.loadedPosition = (this.nextPageStartKey != null)
                         ? (int) this.query.countUpTo(this.connection, this.nextPageStartKey) : 0;
             }
             else {
-                this.firstPage = this.connection.prepareStatement(this.query.pageSql(false));
-                this.nextPage = this.connection.prepareStatement(this.query.pageSql(true));
+                this.ranges = new ArrayDeque<>(this.query.ranges(this.connection, this.nextPageStartKey, this.pageSize));
+                this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
+                this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
+                this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
             }
+            context.putLong(rowsToReadKey(this.name), this.rowsToRead);
             this.page = List.of();
             this.index = 0;
             this.lastPage = false;
@@ -166,21 +174,22 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
     }
 
     private int queryPage() throws SQLException {
-        PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
-        this.query.bindPage(statement, this.pageStartKey, this.pageSize);
         this.buffer.clear();
         this.page = this.buffer;
+        KeysetQuery.Range range = this.ranges.poll();
+        if (range == null) {
+            return 0;
+        }
+        PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
+        this.query.bindRangePage(statement, this.pageStartKey, range.upTo());
         int rows = 0;
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                this.buffer.add(this.rowMapper.mapRow(rs, rows));
-                if (++rows == this.pageSize) {
-                    // Only the last row's key matters: it is where the next page starts.
-                    this.nextPageStartKey = rs.getObject(1);
-                }
+                this.buffer.add(this.rowMapper.mapRow(rs, rows++));
             }
         }
-        return rows;
+        this.nextPageStartKey = range.upTo();
+        return (this.ranges.isEmpty()) ? rows : this.pageSize;
     }
 
     @Override

@@ -15,8 +15,9 @@ import io.duckbatch.core.duckdb.TableCheck;
 import org.springframework.dao.DataIntegrityViolationException;
 
 /**
- * Rules 2, 3 and 11 as SQL: the page query {@code SELECT key, cols FROM t WHERE key > ?
- * [AND (work)] ORDER BY key LIMIT ?}. Filtering, ordering and key comparison all happen in
+ * Rules 2, 3 and 11 as SQL: pages of {@code SELECT key, cols FROM t WHERE key > ?
+ * [AND (work)] ORDER BY key}, each bounded by the key its page ends at, found by DuckDB for
+ * all pages at once ({@link #ranges}). Filtering, ordering and key comparison all happen in
  * DuckDB; identifiers are checked to be plain names and every value is bound.
  */
 public final class KeysetQuery {
@@ -68,10 +69,45 @@ public final class KeysetQuery {
         return this.columns;
     }
 
-    /** The page query; {@code afterKey} adds the keyset predicate (all pages but a first). */
+    /**
+     * The classic keyset page query, {@code ... WHERE key > ? ORDER BY key LIMIT ?};
+     * {@code afterKey} adds the keyset predicate (all pages but a first). DuckDB answers it
+     * with a top-N over every remaining row, all columns carried: on a table not stored in key
+     * order a page costs a scan of the rest of the table. The reader pages by
+     * {@link #rangePageSql} instead; this one stays for comparison ({@code bench}).
+     */
     public String pageSql(boolean afterKey) {
         return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(afterKey ? ">" : null)
                 + " ORDER BY " + this.keyColumn + " LIMIT ?";
+    }
+
+    /**
+     * The page query between two keys found beforehand by {@link #ranges}:
+     * {@code ... WHERE [key > ? AND] key <= ? [AND (work)] ORDER BY key}.
+     */
+    public String rangePageSql(boolean afterKey) {
+        List<String> conditions = new ArrayList<>(3);
+        if (afterKey) {
+            conditions.add(this.keyColumn + " > ?");
+        }
+        conditions.add(this.keyColumn + " <= ?");
+        if (this.workPredicate != null) {
+            conditions.add("(" + this.workPredicate + ")");
+        }
+        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + " WHERE "
+                + String.join(" AND ", conditions) + " ORDER BY " + this.keyColumn;
+    }
+
+    /** Binds a range page: the key to read after (when not {@code null}), the last key, the work parameters. */
+    public void bindRangePage(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
+        int index = 1;
+        if (afterKey != null) {
+            statement.setObject(index++, afterKey);
+        }
+        statement.setObject(index++, upTo);
+        for (Object parameter : this.workParameters) {
+            statement.setObject(index++, parameter);
+        }
     }
 
     /** Every row needing work, in key order: what a load-once dataset holds. */
@@ -96,7 +132,7 @@ public final class KeysetQuery {
      * Binds the page parameters: the key to read after (when not {@code null}), the work
      * parameters, then the limit.
      */
-    void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
+    public void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
         int index = bindWhere(statement, afterKey);
         statement.setInt(index, limit);
     }

@@ -225,6 +225,11 @@ class KeysetItemReaderTest {
                 "SELECT company_number, name FROM companies WHERE company_number > ? AND (status = ?) ORDER BY company_number LIMIT ?");
         assertThat(query.pageSql(false))
             .isEqualTo("SELECT company_number, name FROM companies WHERE (status = ?) ORDER BY company_number LIMIT ?");
+        // What the reader runs: pages bounded by the keys DuckDB found when it opened.
+        assertThat(query.rangePageSql(true)).isEqualTo("SELECT company_number, name FROM companies WHERE company_number > ?"
+                + " AND company_number <= ? AND (status = ?) ORDER BY company_number");
+        assertThat(query.rangePageSql(false)).isEqualTo(
+                "SELECT company_number, name FROM companies WHERE company_number <= ? AND (status = ?) ORDER BY company_number");
     }
 
 }
