@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.demo.DemoDataGenerator;
@@ -70,7 +71,7 @@ public class ScoringBenchmark {
 
     private int runs;
 
-    /** One measured mode. {@code scale} marks a result measured on a subset. */
+    /** One measured mode; {@code note} says when it ran on a subset and its rate was scaled. */
     record Result(String mode, long rows, double seconds, long peakHeapBytes, String note) {
 
         double rowsPerSecond() {
@@ -209,10 +210,7 @@ public class ScoringBenchmark {
                 Connection connection = database.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
-            try (PreparedStatement attach = connection.prepareStatement("ATTACH ? AS source (READ_ONLY)")) {
-                attach.setString(1, source.toString());
-                attach.execute();
-            }
+            ReadOnlyAttachment.attach(connection, "source", source);
             long rows = scalar(connection, "SELECT (SELECT count(*) FROM source.companies) * (SELECT count(*) FROM source.rtic_codes)");
             long start = System.nanoTime();
             try (PreparedStatement insert = connection.prepareStatement(ScoringSql.insert("source"))) {
@@ -311,8 +309,8 @@ public class ScoringBenchmark {
                 throw new IllegalStateException("bench: the last range ends at " + ranges.get(ranges.size() - 1).upTo());
             }
             return new KeysetTimes(median(() -> page(firstRange, null, firstPageUpTo, -1)),
-                    median(() -> page(nextRange, lastPageAfter, lastPageUpTo, -1)), median(() -> page(first, null, null, 0)),
-                    median(() -> page(next, lastPageAfter, null, 0)), median(() -> page(offset, null, null, 0)),
+                    median(() -> page(nextRange, lastPageAfter, lastPageUpTo, -1)), median(() -> page(first, null, null, -1)),
+                    median(() -> page(next, lastPageAfter, null, -1)), median(() -> page(offset, null, null, 0)),
                     median(() -> page(offset, null, null, rows - this.pageSize)), rangeEnds);
         }
     }
@@ -333,7 +331,7 @@ public class ScoringBenchmark {
             }
             else {
                 statement.setInt(index++, this.pageSize);
-                if (statement.getParameterMetaData().getParameterCount() >= index) {
+                if (offset >= 0) {
                     statement.setLong(index, offset);
                 }
             }

@@ -135,12 +135,15 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      */
     public static boolean runsAJob(String[] args) {
         try {
-            Arguments arguments = Arguments.parse(args);
-            return !arguments.help() && JOB_VERBS.contains(String.valueOf(arguments.verb()));
+            return runsAJob(Arguments.parse(args));
         }
         catch (Arguments.UsageException ex) {
             return false;
         }
+    }
+
+    private static boolean runsAJob(Arguments arguments) {
+        return !arguments.help() && JOB_VERBS.contains(String.valueOf(arguments.verb()));
     }
 
     @Override
@@ -155,7 +158,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             }
             this.exitCode = (verb == null) ? launch(this.environment.getProperty(JOB_NAME_PROPERTY,
                     CompanyScoringJobConfiguration.JOB_NAME), List.of()) : dispatch(verb, args);
-            if (runsAJob(applicationArguments.getSourceArgs())) {
+            if (runsAJob(args)) {
                 this.actuatorAddress.keepAlive(this.properties.getMetrics().getKeepAlive());
             }
         }

@@ -113,9 +113,9 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 skip = context.getInt(key("pageIndex"), 0);
             }
             if (this.loaded != null) {
-                this.rowsToRead = this.query.countRemaining(this.connection, this.nextPageStartKey) - skip;
                 this.loadedPosition = (this.nextPageStartKey != null)
                         ? (int) this.query.countUpTo(this.connection, this.nextPageStartKey) : 0;
+                this.rowsToRead = this.loaded.size() - this.loadedPosition - skip;
             }
             else {
                 this.ranges = new ArrayDeque<>(this.query.ranges(this.connection, this.nextPageStartKey, this.pageSize));

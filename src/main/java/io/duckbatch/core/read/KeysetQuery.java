@@ -132,7 +132,7 @@ public final class KeysetQuery {
      * Binds the page parameters: the key to read after (when not {@code null}), the work
      * parameters, then the limit.
      */
-    public void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
+    private void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
         int index = bindWhere(statement, afterKey);
         statement.setInt(index, limit);
     }

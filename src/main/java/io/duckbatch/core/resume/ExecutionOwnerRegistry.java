@@ -115,10 +115,14 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
      * (its process may be between creating it and recording itself).
      */
     public boolean mayBeRunning(JobExecution execution) {
+        return execution.getStatus().isRunning() && mayBeRunning(execution, ownerOf(execution.getId()));
+    }
+
+    /** {@link #mayBeRunning(JobExecution)} with the owner already read by {@link #ownerOf}. */
+    public boolean mayBeRunning(JobExecution execution, Optional<ExecutionOwner> owner) {
         if (!execution.getStatus().isRunning()) {
             return false;
         }
-        Optional<ExecutionOwner> owner = ownerOf(execution.getId());
         if (owner.isPresent()) {
             return owner.get().mayBeAlive(this.timeout);
         }

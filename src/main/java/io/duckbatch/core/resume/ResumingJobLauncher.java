@@ -70,29 +70,29 @@ public class ResumingJobLauncher {
     /**
      * Refuses to treat an execution as dead while the process recorded as its owner may be
      * running (see {@link ExecutionOwnerRegistry#mayBeRunning}).
+     * @return the owner that is gone, if one was recorded
      * @throws JobExecutionAlreadyRunningException naming the owner
      */
-    public void requireOwnerGone(JobExecution execution) throws JobExecutionAlreadyRunningException {
-        if (this.owners.mayBeRunning(execution)) {
-            throw new JobExecutionAlreadyRunningException(execution.getJobInstance().getJobName() + " execution "
-                    + execution.getId() + " is running in " + describeOwner(execution) + "; not starting it again");
+    public Optional<ExecutionOwner> requireOwnerGone(JobExecution execution) throws JobExecutionAlreadyRunningException {
+        if (!execution.getStatus().isRunning()) {
+            return Optional.empty();
         }
-    }
-
-    private String describeOwner(JobExecution execution) {
-        return this.owners.ownerOf(execution.getId())
-            .map(ExecutionOwner::toString)
-            .orElse("a process that has not recorded itself yet");
+        Optional<ExecutionOwner> owner = this.owners.ownerOf(execution.getId());
+        if (this.owners.mayBeRunning(execution, owner)) {
+            throw new JobExecutionAlreadyRunningException(execution.getJobInstance().getJobName() + " execution "
+                    + execution.getId() + " is running in "
+                    + owner.map(ExecutionOwner::toString).orElse("a process that has not recorded itself yet")
+                    + "; not starting it again");
+        }
+        return owner;
     }
 
     private Optional<JobExecution> resume(JobExecution lastExecution) throws Exception {
         String job = lastExecution.getJobInstance().getJobName();
         if (lastExecution.getStatus().isRunning()) {
-            requireOwnerGone(lastExecution);
+            Optional<ExecutionOwner> owner = requireOwnerGone(lastExecution);
             log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
-                    this.owners.ownerOf(lastExecution.getId())
-                        .map(owner -> "dead process " + owner)
-                        .orElse("a process that recorded no owner"));
+                    owner.map(dead -> "dead process " + dead).orElse("a process that recorded no owner"));
             lastExecution = this.jobOperator.recover(lastExecution);
         }
         BatchStatus status = lastExecution.getStatus();

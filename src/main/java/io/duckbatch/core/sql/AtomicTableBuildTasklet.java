@@ -1,9 +1,7 @@
 package io.duckbatch.core.sql;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +14,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
@@ -114,21 +113,13 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
     private void attach(Connection connection) throws SQLException {
         for (Map.Entry<String, Path> source : this.attached.entrySet()) {
-            Path file = source.getValue().toAbsolutePath().normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new SQLException("Source database " + file + " does not exist (attached as " + source.getKey() + ")");
-            }
-            // The path is bound; only the alias is SQL text, and it was checked at build time.
-            try (PreparedStatement attach = connection.prepareStatement("ATTACH ? AS " + source.getKey() + " (READ_ONLY)")) {
-                attach.setString(1, file.toString());
-                attach.execute();
-            }
+            ReadOnlyAttachment.attach(connection, source.getKey(), source.getValue());
         }
     }
 
     private void detach(Connection connection) throws SQLException {
         for (String alias : this.attached.keySet()) {
-            execute(connection, "DETACH DATABASE IF EXISTS " + alias);
+            ReadOnlyAttachment.detach(connection, alias);
         }
     }
 

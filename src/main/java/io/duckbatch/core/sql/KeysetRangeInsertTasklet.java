@@ -5,21 +5,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
@@ -31,8 +31,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * ranges of {@code rangeSize} rows and, for each, runs one
  * {@code INSERT INTO ... SELECT ... WHERE key > ? AND key <= ?} on the target connection,
  * with the source {@code ATTACH}ed read-only. DuckDB finds the ranges' last keys (one sort
- * when the step opens); each INSERT commits on its own, one range per tasklet call, so a stop request is seen between
- * ranges and Spring Batch counts rows read and written.
+ * when the step opens); each INSERT commits on its own, one range per tasklet call, so a
+ * stop request is seen between ranges and Spring Batch counts rows read and written.
  * <p>
  * Resume: after the destination's {@code MAX(key)} for the task ({@link DestinationCheckpoint}).
  * Ranges are inserted in key order and each is atomic, so every source row up to that key
@@ -60,9 +60,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     private final int rangeSize;
 
-    private final String firstRangeInsert;
+    private final String firstRangeSql;
 
-    private final String nextRangeInsert;
+    private final String nextRangeSql;
 
     private final List<Object> parameters;
 
@@ -73,6 +73,10 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
     private final SimplerTimer timer;
 
     private Connection connection;
+
+    private PreparedStatement firstRangeInsert;
+
+    private PreparedStatement nextRangeInsert;
 
     private Object after;
 
@@ -96,8 +100,8 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                 List.of());
         this.rangeSize = builder.rangeSize;
         String key = builder.keyColumn;
-        this.firstRangeInsert = builder.insert.replace(RANGE, "(" + key + " <= ?)");
-        this.nextRangeInsert = builder.insert.replace(RANGE, "(" + key + " > ? AND " + key + " <= ?)");
+        this.firstRangeSql = builder.insert.replace(RANGE, "(" + key + " <= ?)");
+        this.nextRangeSql = builder.insert.replace(RANGE, "(" + key + " > ? AND " + key + " <= ?)");
         this.parameters = List.copyOf(builder.parameters);
         this.checkpoint = builder.checkpoint;
         this.prepare = builder.prepare;
@@ -113,11 +117,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         try {
             this.connection = this.target.getConnection();
             this.connection.setAutoCommit(true);
-            try (PreparedStatement attach = this.connection
-                .prepareStatement("ATTACH ? AS " + this.sourceAlias + " (READ_ONLY)")) {
-                attach.setString(1, this.sourceFile.toString());
-                attach.execute();
-            }
+            ReadOnlyAttachment.attach(this.connection, this.sourceAlias, this.sourceFile);
             if (this.prepare != null) {
                 try (var t = this.timer.track("prepare")) {
                     this.prepare.accept(this.connection);
@@ -131,6 +131,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             }
             context.putLong(KeysetItemReader.rowsToReadKey(this.name),
                     this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
+            // After prepare: the INSERT may call functions it registers.
+            this.firstRangeInsert = this.connection.prepareStatement(this.firstRangeSql);
+            this.nextRangeInsert = this.connection.prepareStatement(this.nextRangeSql);
         }
         catch (SQLException ex) {
             close();
@@ -146,9 +149,8 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             return RepeatStatus.FINISHED;
         }
         int written;
-        try (var t = this.timer.track("insert");
-                PreparedStatement insert = this.connection
-                    .prepareStatement((this.after != null) ? this.nextRangeInsert : this.firstRangeInsert)) {
+        try (var t = this.timer.track("insert")) {
+            PreparedStatement insert = (this.after != null) ? this.nextRangeInsert : this.firstRangeInsert;
             int index = 1;
             for (Object parameter : this.parameters) {
                 insert.setObject(index++, parameter);
@@ -159,6 +161,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             insert.setObject(index, range.upTo());
             written = insert.executeUpdate();
         }
+        // StepContribution counts reads one at a time only: a loop over a long, no rows.
         for (long row = 0; row < range.rows(); row++) {
             contribution.incrementReadCount();
         }
@@ -171,12 +174,19 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
     @Override
     public void close() {
         if (this.connection != null) {
-            try (Statement detach = this.connection.createStatement()) {
-                detach.execute("DETACH DATABASE IF EXISTS " + this.sourceAlias);
+            try {
+                for (PreparedStatement insert : new PreparedStatement[] { this.firstRangeInsert, this.nextRangeInsert }) {
+                    if (insert != null) {
+                        insert.close();
+                    }
+                }
+                ReadOnlyAttachment.detach(this.connection, this.sourceAlias);
             }
             catch (SQLException ex) {
                 // Closing the connection below matters more; the alias dies with the target.
             }
+            this.firstRangeInsert = null;
+            this.nextRangeInsert = null;
             try {
                 this.connection.close();
             }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * A step's progress as Micrometer gauges, tagged {@code job.name} and {@code step.name}:
@@ -38,17 +39,18 @@ public class ProgressMeters {
 
     private Progress register(String job, String step) {
         Progress progress = new Progress();
+        Tags tags = Tags.of(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step);
         Gauge.builder(ROWS_DONE, progress, p -> p.done)
             .description("Rows a duckbatch step has read in this run")
-            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
+            .tags(tags)
             .register(this.registry);
         Gauge.builder(ROWS_PLANNED, progress, p -> p.total)
             .description("Rows a duckbatch step has to read in this run")
-            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
+            .tags(tags)
             .register(this.registry);
         Gauge.builder(ROWS_PER_SECOND, progress, p -> p.rowsPerSecond)
             .description("Rows per second a duckbatch step has read since it started")
-            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
+            .tags(tags)
             .register(this.registry);
         return progress;
     }

@@ -160,9 +160,9 @@ public class CompanyScoringJobConfiguration {
     }
 
     /**
-     * udf mode: the same step name (so a restart may switch modes; both resume after the
-     * destination's MAX(company_number)), but each task registers its {@link RticScorer} as
-     * DuckDB functions and scores one keyset range per INSERT ... SELECT in the engine.
+     * udf mode: the same step name and the same resume after the destination's
+     * MAX(company_number), but each task registers its {@link RticScorer} as DuckDB functions
+     * and scores one keyset range per INSERT ... SELECT in the engine.
      */
     private static Step scoreRticCodeInEngine(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
