@@ -8,10 +8,11 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * Holds, for the length of one job execution, the datasets its steps decided to load once
- * (rule 1), so every task of the job shares one copy: the first task to ask decides and
- * loads, the others reuse. Register it as a listener of the job: it lets go of the job's
- * datasets when the job ends.
+ * Holds, for the length of one job execution, what every task of the job would otherwise
+ * compute alike: the datasets its steps decided to load once (rule 1), the page ranges of a
+ * table they all walk. The first task to ask computes, the others wait for and reuse its
+ * result. Register it as a listener of the job: it lets go of the job's datasets when the
+ * job ends.
  */
 public class JobDatasets implements JobExecutionListener {
 
@@ -23,22 +24,40 @@ public class JobDatasets implements JobExecutionListener {
 
     }
 
-    private final Map<String, Optional<LoadedRows<?>>> datasets = new ConcurrentHashMap<>();
+    /** Computes a shared value; may throw, like the query behind it. */
+    @FunctionalInterface
+    public interface Computation<T> {
+
+        T compute() throws Exception;
+
+    }
+
+    private final Map<String, Object> datasets = new ConcurrentHashMap<>();
+
+    /**
+     * The job's value named {@code name}, computed by the first task to ask; tasks that pass
+     * the same name must mean the same value.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(JobExecution job, String name, Computation<T> computation) {
+        return (T) this.datasets.computeIfAbsent(key(job, name), key -> {
+            try {
+                return computation.compute();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Cannot compute " + name + ": " + ex.getMessage(), ex);
+            }
+        });
+    }
 
     /**
      * The job's copy of a dataset, loaded on first use if the decider says it fits, or
      * {@code null} when it is to be read in chunks.
      */
-    @SuppressWarnings("unchecked")
     public <T> LoadedRows<T> loadOnceIfItFits(JobExecution job, String name, LoadDecider decider, Loader<T> loader) {
-        return (LoadedRows<T>) this.datasets.computeIfAbsent(key(job, name), key -> {
-            try {
-                return decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty();
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException("Cannot load dataset " + name + ": " + ex.getMessage(), ex);
-            }
-        }).orElse(null);
+        Optional<LoadedRows<T>> loaded = shared(job, name,
+                () -> decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty());
+        return loaded.orElse(null);
     }
 
     /**
@@ -47,7 +66,7 @@ public class JobDatasets implements JobExecutionListener {
      */
     @SuppressWarnings("unchecked")
     public <T> LoadedRows<T> loaded(JobExecution job, String name) {
-        Optional<LoadedRows<?>> dataset = this.datasets.get(key(job, name));
+        Optional<LoadedRows<?>> dataset = (Optional<LoadedRows<?>>) this.datasets.get(key(job, name));
         if (dataset == null || dataset.isEmpty()) {
             throw new IllegalStateException("Dataset " + name + " was not loaded for job execution " + job.getId());
         }

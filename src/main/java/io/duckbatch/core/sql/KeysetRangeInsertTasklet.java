@@ -12,12 +12,14 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
+import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -72,6 +74,12 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     private final SimplerTimer timer;
 
+    private final JobDatasets sharedRanges;
+
+    private final JobExecution job;
+
+    private final String rangesName;
+
     private Connection connection;
 
     private PreparedStatement firstRangeInsert;
@@ -106,6 +114,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         this.checkpoint = builder.checkpoint;
         this.prepare = builder.prepare;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
+        this.sharedRanges = builder.sharedRanges;
+        this.job = builder.job;
+        this.rangesName = builder.rangesName + " ranges of " + builder.rangeSize;
     }
 
     public static Builder builder() {
@@ -127,7 +138,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                 this.after = this.checkpoint.open(context);
             }
             try (var t = this.timer.track("ranges")) {
-                this.ranges = new ArrayDeque<>(this.keys.ranges(this.connection, this.after, this.rangeSize));
+                this.ranges = new ArrayDeque<>(findRanges());
             }
             context.putLong(KeysetItemReader.rowsToReadKey(this.name),
                     this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
@@ -140,6 +151,15 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             throw new ItemStreamException(this.name + ": cannot open the target with " + this.sourceFile + " attached as "
                     + this.sourceAlias + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private List<KeysetQuery.Range> findRanges() throws SQLException {
+        if (this.sharedRanges == null || this.after != null) {
+            return this.keys.ranges(this.connection, this.after, this.rangeSize);
+        }
+        // A task starting from the beginning: the same ranges as every other such task of the job.
+        return this.sharedRanges.shared(this.job, this.rangesName,
+                () -> this.keys.ranges(this.connection, null, this.rangeSize));
     }
 
     @Override
@@ -225,6 +245,12 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
         private SimplerTimer timer;
 
+        private JobDatasets sharedRanges;
+
+        private JobExecution job;
+
+        private String rangesName;
+
         private Builder() {
         }
 
@@ -290,6 +316,18 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             return this;
         }
 
+        /**
+         * Tasks of {@code job} that start from the beginning find the ranges once between
+         * them (one sort of every key), held in {@code datasets} under {@code name}: tasks
+         * passing the same name must walk the same source table.
+         */
+        public Builder shareRanges(JobDatasets datasets, JobExecution job, String name) {
+            this.sharedRanges = datasets;
+            this.job = job;
+            this.rangesName = name;
+            return this;
+        }
+
         public KeysetRangeInsertTasklet build() {
             if (this.name == null || this.name.isBlank()) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet needs name(...)");
@@ -321,6 +359,10 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             if (this.checkpoint == null) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
                         + "' needs checkpoint(DestinationCheckpoint): where to resume");
+            }
+            if (this.sharedRanges != null && (this.job == null || this.rangesName == null || this.rangesName.isBlank())) {
+                throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
+                        + "': shareRanges(...) needs the job execution and a name for the ranges");
             }
             return new KeysetRangeInsertTasklet(this);
         }

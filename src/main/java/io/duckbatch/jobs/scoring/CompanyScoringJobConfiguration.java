@@ -145,7 +145,7 @@ public class CompanyScoringJobConfiguration {
             ProgressListener scoringProgress) {
         if (properties.getScoring().getMode() == DuckbatchProperties.Scoring.Mode.UDF) {
             return scoreRticCodeInEngine(jobRepository, transactionManager, properties, sourceDatabase, targetDatabase,
-                    stepTimers, phaseTimingListener, scoringProgress);
+                    stepTimers, jobDatasets, phaseTimingListener, scoringProgress);
         }
         return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
             .transactionManager(transactionManager)
@@ -166,9 +166,10 @@ public class CompanyScoringJobConfiguration {
      */
     private static Step scoreRticCodeInEngine(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
-        PerStepExecution.TaskletHolder tasklet = PerStepExecution
-            .tasklet(step -> scoringInEngine(step, sourceDatabase, targetDatabase, properties, stepTimers.forStep(step)));
+            StepTimers stepTimers, JobDatasets jobDatasets, PhaseTimingListener phaseTimingListener,
+            ProgressListener scoringProgress) {
+        PerStepExecution.TaskletHolder tasklet = PerStepExecution.tasklet(step -> scoringInEngine(step, sourceDatabase,
+                targetDatabase, properties, jobDatasets, stepTimers.forStep(step)));
         return new StepBuilder("scoreRticCode", jobRepository).tasklet(tasklet, transactionManager)
             .listener((StepExecutionListener) tasklet)
             .stream(tasklet)
@@ -181,7 +182,7 @@ public class CompanyScoringJobConfiguration {
     }
 
     private static KeysetRangeInsertTasklet scoringInEngine(StepExecution step, DuckDbDataSource sourceDatabase,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, JobDatasets jobDatasets, SimplerTimer timer) {
         String code = rticCode(step);
         // Functions and attachments are database-wide: names of this step execution's own.
         String function = "duckbatch_rtic_score_" + step.getId();
@@ -193,11 +194,13 @@ public class CompanyScoringJobConfiguration {
             .source(source, properties.getSource())
             .keys("companies", "company_number")
             .rangeSize(properties.getPageSize())
+            .shareRanges(jobDatasets, step.getJobExecution(), "companies")
             .insert("INSERT INTO " + TARGET_TABLE + " SELECT ?, company_number, score, "
                     + RticScoreFunctions.keywordList("keywords") + " FROM (SELECT company_number, score, " + function
-                    + "_keywords(name) AS keywords FROM (SELECT company_number, name, " + function
-                    + "(name, array_to_string(sic_codes, ' ')) AS score FROM " + source + ".companies WHERE "
-                    + KeysetRangeInsertTasklet.RANGE + ") WHERE score IS NOT NULL)", code)
+                    + "_keywords(name) AS keywords FROM (SELECT company_number, name, " + function + "(name, "
+                    + ScoringSql.sicPrefixMatched("sic_codes", "code.sic_prefixes") + ") AS score FROM " + source
+                    + ".companies, (SELECT sic_prefixes FROM " + source + ".rtic_codes WHERE rtic_code = ?) code WHERE "
+                    + KeysetRangeInsertTasklet.RANGE + ") WHERE score IS NOT NULL)", code, code)
             .checkpoint(checkpoint(targetDatabase, code))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(timer)

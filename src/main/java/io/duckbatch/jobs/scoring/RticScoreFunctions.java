@@ -15,18 +15,16 @@ import org.duckdb.DuckDBWritableVector;
  * functions that DuckDB calls with a chunk of rows at a time, on its own threads, so rows
  * never cross JDBC. The scorer, built once per task, holds the pre-computed lookups (rule 7).
  * <ul>
- * <li>{@code <name>(name VARCHAR, sic_codes VARCHAR) -> DOUBLE}: the score, NULL below the
+ * <li>{@code <name>(name VARCHAR, sic_matched BOOLEAN) -> DOUBLE}: the score, NULL below the
  * threshold;</li>
  * <li>{@code <name>_keywords(name VARCHAR) -> VARCHAR}: the matched keywords, comma separated.</li>
  * </ul>
- * DuckDB 2.0's Java functions take and return no LISTs: the SIC codes come in joined by
- * spaces ({@code array_to_string(sic_codes, ' ')}) and the keywords go out joined by commas
- * ({@link #keywordList}). Keywords are matched against single name tokens of letters and
- * digits, so neither separator can occur inside one.
+ * DuckDB 2.0's Java functions take and return no LISTs, and each string they read is a JNI
+ * call, a copy and a UTF-8 decode: the SIC prefix test stays in SQL
+ * ({@link ScoringSql#sicPrefixMatched}), which hands in a BOOLEAN, and the keywords go out joined by
+ * commas ({@link #keywordList}; keywords are single tokens of letters and digits).
  */
 final class RticScoreFunctions {
-
-    static final char SIC_SEPARATOR = ' ';
 
     private RticScoreFunctions() {
     }
@@ -35,7 +33,7 @@ final class RticScoreFunctions {
     static void register(Connection connection, String name, RticScorer scorer) throws SQLException {
         DuckDBFunctions.scalarFunction()
             .withName(name)
-            .withParameters(DuckDBColumnType.VARCHAR, DuckDBColumnType.VARCHAR)
+            .withParameters(DuckDBColumnType.VARCHAR, DuckDBColumnType.BOOLEAN)
             .withReturnType(DuckDBColumnType.DOUBLE)
             .withVectorizedFunction((rows, out) -> score(scorer, rows, out))
             .register(connection);
@@ -54,12 +52,11 @@ final class RticScoreFunctions {
 
     private static void score(RticScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
         DuckDBReadableVector names = rows.vector(0);
-        DuckDBReadableVector sicCodes = rows.vector(1);
+        DuckDBReadableVector sicMatched = rows.vector(1);
         long count = rows.rowCount();
         for (long row = 0; row < count; row++) {
             String name = names.isNull(row) ? null : names.getString(row);
-            String sic = sicCodes.isNull(row) ? null : sicCodes.getString(row);
-            double score = scorer.score(scorer.matchKeywords(name), scorer.hasSicPrefix(sic, SIC_SEPARATOR));
+            double score = scorer.score(scorer.matchKeywords(name), sicMatched.getBoolean(row));
             if (scorer.passes(score)) {
                 out.setDouble(row, score);
             }

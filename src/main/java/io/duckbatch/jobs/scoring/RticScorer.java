@@ -166,30 +166,7 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         return true;
     }
 
-    /**
-     * Whether one of the SIC codes in {@code sicCodes}, separated by {@code separator}, starts
-     * with one of the code's prefixes; no code is cut out of the string.
-     */
-    boolean hasSicPrefix(String sicCodes, char separator) {
-        if (sicCodes == null) {
-            return false;
-        }
-        int start = 0;
-        while (start <= sicCodes.length()) {
-            int end = sicCodes.indexOf(separator, start);
-            if (end < 0) {
-                end = sicCodes.length();
-            }
-            for (String prefix : this.sicPrefixes) {
-                if (prefix.length() <= end - start && sicCodes.startsWith(prefix, start)) {
-                    return true;
-                }
-            }
-            start = end + 1;
-        }
-        return false;
-    }
-
+    /** Whether a SIC code starts with one of the code's prefixes ({@link ScoringSql#sicPrefixMatched} in SQL). */
     private boolean hasSicPrefix(List<String> sicCodes) {
         if (sicCodes == null) {
             return false;

@@ -40,13 +40,21 @@ public final class ScoringSql {
                 ), scored AS (
                   SELECT rtic_code, company_number, keywords,
                     %2$s::DOUBLE * least(len(keywords), %3$d) / %3$d
-                      + CASE WHEN coalesce(list_bool_or(list_transform(sic_codes,
-                          lambda s: list_bool_or(list_transform(sic_prefixes, lambda p: starts_with(s, p))))), false)
-                        THEN %4$s::DOUBLE ELSE 0.0::DOUBLE END AS score
+                      + CASE WHEN %5$s THEN %4$s::DOUBLE ELSE 0.0::DOUBLE END AS score
                   FROM matched
                 )
                 SELECT rtic_code, company_number, score, keywords FROM scored WHERE score >= ?
-                """.formatted(source, RticScorer.KEYWORD_WEIGHT, RticScorer.FULL_KEYWORD_MATCHES, RticScorer.SIC_WEIGHT);
+                """.formatted(source, RticScorer.KEYWORD_WEIGHT, RticScorer.FULL_KEYWORD_MATCHES, RticScorer.SIC_WEIGHT,
+                        sicPrefixMatched("sic_codes", "sic_prefixes"));
+    }
+
+    /**
+     * Whether one of the SIC codes (a VARCHAR[] expression) starts with one of the prefixes
+     * (another): true or false, never NULL.
+     */
+    static String sicPrefixMatched(String sicCodes, String sicPrefixes) {
+        return "coalesce(list_bool_or(list_transform(" + sicCodes + ", lambda s: list_bool_or(list_transform("
+                + sicPrefixes + ", lambda p: starts_with(s, p))))), false)";
     }
 
 }

@@ -3,6 +3,7 @@ package io.duckbatch.core.sql;
 import java.nio.file.Path;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.support.DuckDbFiles;
@@ -39,15 +40,18 @@ class KeysetRangeInsertTaskletTest {
     }
 
     private KeysetRangeInsertTasklet tasklet(DuckDbDataSource target, Path source) {
+        return tasklet(target, source, "t1").build();
+    }
+
+    private KeysetRangeInsertTasklet.Builder tasklet(DuckDbDataSource target, Path source, String task) {
         return KeysetRangeInsertTasklet.builder()
             .name("numbers")
             .target(target)
             .source("src", source)
             .keys("numbers", "k")
             .rangeSize(100)
-            .insert(INSERT, "t1")
-            .checkpoint(DestinationCheckpoint.builder().destination(target).table("squares").keyColumn("k").task("task", "t1").build())
-            .build();
+            .insert(INSERT, task)
+            .checkpoint(DestinationCheckpoint.builder().destination(target).table("squares").keyColumn("k").task("task", task).build());
     }
 
     /** Runs the tasklet as a tasklet step would: open, execute until finished, close. */
@@ -102,6 +106,41 @@ class KeysetRangeInsertTaskletTest {
         }
         assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE task = 't1'")).isEqualTo(334);
         assertThat(DuckDbFiles.count(target, "SELECT count(DISTINCT k) FROM squares WHERE task = 't1'")).isEqualTo(334);
+    }
+
+    /**
+     * Tasks of one job that start from the beginning take the ranges the first one found (rows
+     * added to the source later are not in them); a resuming task finds its own.
+     */
+    @Test
+    void tasksStartingFromTheBeginningShareTheRangesOfTheirJob() throws Exception {
+        Path source = source();
+        Path target = this.dir.resolve("target.duckdb");
+        DuckDbFiles.execute(target, "CREATE TABLE squares (task VARCHAR, k VARCHAR, square BIGINT)",
+                "INSERT INTO squares SELECT 't3', printf('%04d', i), i * i FROM range(300) t(i) WHERE i % 3 = 0");
+        JobDatasets datasets = new JobDatasets();
+        JobExecution job = this.step.getJobExecution();
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
+            StepContribution first = new StepContribution(this.step);
+            runToEnd(tasklet(database, source, "t1").shareRanges(datasets, job, "numbers").build(), first);
+            DuckDbFiles.execute(source, "INSERT INTO numbers SELECT printf('%04d', i), i FROM range(1000, 1100) t(i)");
+
+            StepContribution second = new StepContribution(this.step);
+            runToEnd(tasklet(database, source, "t2").shareRanges(datasets, job, "numbers").build(), second);
+            StepContribution resuming = new StepContribution(this.step);
+            this.step.getExecutionContext().putString("duckbatch.checkpoint.started", "true");
+            runToEnd(tasklet(database, source, "t3").shareRanges(datasets, job, "numbers").build(), resuming);
+
+            assertThat(first.getReadCount()).isEqualTo(1000);
+            assertThat(second.getReadCount()).isEqualTo(1000);
+            assertThat(resuming.getReadCount()).isEqualTo(1100 - 298);
+        }
+        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE task = 't2'")).isEqualTo(334);
+        assertThat(DuckDbFiles.count(target, "SELECT count(DISTINCT k) FROM squares WHERE task = 't3'")).isEqualTo(334 + 33);
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
+            assertThatThrownBy(() -> tasklet(database, source, "t4").shareRanges(datasets, null, "numbers").build())
+                .hasMessageContaining("shareRanges(...) needs the job execution and a name");
+        }
     }
 
     @Test
