@@ -186,6 +186,12 @@ public class DuckbatchProperties {
         /** How each RTIC task scores: through JDBC in chunks, or inside DuckDB. */
         private Mode mode = Mode.CHUNK;
 
+        /**
+         * udf mode: companies per INSERT ... SELECT (one statement and commit each, about
+         * 16 ms apart from the work, so ranges are far larger than chunk mode's pages).
+         */
+        private int rangeSize = 1_000_000;
+
         public enum Mode {
 
             /** Keyset reader, batch-transformer processor, Appender writer. */
@@ -202,6 +208,14 @@ public class DuckbatchProperties {
 
         public void setMode(Mode mode) {
             this.mode = mode;
+        }
+
+        public int getRangeSize() {
+            return this.rangeSize;
+        }
+
+        public void setRangeSize(int rangeSize) {
+            this.rangeSize = atLeastOne("duckbatch.scoring.range-size", rangeSize);
         }
 
         public double getThreshold() {

@@ -193,14 +193,15 @@ public class CompanyScoringJobConfiguration {
             .target(targetDatabase)
             .source(source, properties.getSource())
             .keys("companies", "company_number")
-            .rangeSize(properties.getPageSize())
+            .rangeSize(properties.getScoring().getRangeSize())
             .shareRanges(jobDatasets, step.getJobExecution(), "companies")
             .insert("INSERT INTO " + TARGET_TABLE + " SELECT ?, company_number, score, "
                     + RticScoreFunctions.keywordList("keywords") + " FROM (SELECT company_number, score, " + function
                     + "_keywords(name) AS keywords FROM (SELECT company_number, name, " + function + "(name, "
                     + ScoringSql.sicPrefixMatched("sic_codes", "code.sic_prefixes") + ") AS score FROM " + source
                     + ".companies, (SELECT sic_prefixes FROM " + source + ".rtic_codes WHERE rtic_code = ?) code WHERE "
-                    + KeysetRangeInsertTasklet.RANGE + ") WHERE score IS NOT NULL)", code, code)
+                    + RticScoreFunctions.candidates(scorer, "name") + " AND " + KeysetRangeInsertTasklet.RANGE
+                    + ") WHERE score IS NOT NULL)", code, code)
             .checkpoint(checkpoint(targetDatabase, code))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(timer)

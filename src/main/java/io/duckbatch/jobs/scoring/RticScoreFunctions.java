@@ -2,7 +2,9 @@ package io.duckbatch.jobs.scoring;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBDataChunkReader;
@@ -43,6 +45,52 @@ final class RticScoreFunctions {
             .withReturnType(DuckDBColumnType.VARCHAR)
             .withVectorizedFunction((rows, out) -> keywords(scorer, rows, out))
             .register(connection);
+    }
+
+    /**
+     * A SQL condition every company that can pass meets, so that DuckDB drops the others
+     * before they cross into Java (rule 2): when passing takes a keyword, the name must
+     * contain one of the keywords, each of its chars matched by every char Java lower-cases
+     * to it. That is a superset of the scorer's match (a whole token, lower-cased char by
+     * char); the function still decides. {@code TRUE} when a SIC prefix alone can pass.
+     * <p>
+     * The pattern goes into the SQL as a literal, not a parameter, so that DuckDB compiles it
+     * once: it is built of {@code \x{hex}} escapes and {@code |} only, so no keyword text,
+     * quote or {@code ?} can reach the statement.
+     */
+    static String candidates(RticScorer scorer, String name) {
+        if (!scorer.needsKeyword()) {
+            return "TRUE";
+        }
+        // For each char of a keyword, the chars Java lower-cases to it: one pass over the BMP.
+        Map<Character, StringBuilder> classes = new LinkedHashMap<>();
+        for (String keyword : scorer.lowerCaseKeywords()) {
+            keyword.chars().filter(c -> !Character.isSurrogate((char) c))
+                .forEach(c -> classes.putIfAbsent((char) c, new StringBuilder()));
+        }
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            StringBuilder chars = classes.get(Character.toLowerCase((char) c));
+            if (chars != null && !Character.isSurrogate((char) c)) {
+                chars.append(hex(c));
+            }
+        }
+        StringBuilder pattern = new StringBuilder();
+        for (String keyword : scorer.lowerCaseKeywords()) {
+            StringBuilder alternative = new StringBuilder();
+            keyword.codePoints().forEach(c -> {
+                // A char outside the BMP is compared as it is (its surrogates lower-case to themselves).
+                StringBuilder chars = Character.isBmpCodePoint(c) ? classes.get((char) c) : null;
+                alternative.append((chars != null) ? "[" + chars + "]" : hex(c));
+            });
+            if (!keyword.isEmpty() && alternative.indexOf("[]") < 0) {
+                pattern.append((pattern.length() > 0) ? "|" : "").append(alternative);
+            }
+        }
+        return (pattern.length() > 0) ? "regexp_matches(" + name + ", '" + pattern + "')" : "FALSE";
+    }
+
+    private static String hex(int codePoint) {
+        return "\\x{" + Integer.toHexString(codePoint) + "}";
     }
 
     /** SQL turning the {@code _keywords} function's result back into a VARCHAR[]. */

@@ -92,6 +92,16 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         return score >= this.threshold;
     }
 
+    /** Whether a company passes only with a keyword in its name: a SIC prefix alone scores too little. */
+    boolean needsKeyword() {
+        return !passes(score(List.of(), true));
+    }
+
+    /** The keywords as the name's tokens are compared with them: lower-case, distinct. */
+    List<String> lowerCaseKeywords() {
+        return List.of(this.lowerKeywords);
+    }
+
     /**
      * The configured keywords found in the name, in order of first appearance. The name is
      * cut into tokens of letters and digits (Unicode categories L and N, as the regex

@@ -78,10 +78,11 @@ class CompanyScoringJobTest {
     @ParameterizedTest(name = "concurrency {0}")
     @CsvSource({ "1", "2" })
     void udfModeWritesTheScoresOfTheChunkMode(int concurrency, CapturedOutput output) throws Exception {
-        assertThat(run("--duckbatch.scoring.mode=udf", "--duckbatch.concurrency=" + concurrency)).isZero();
+        assertThat(run("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=1500",
+                "--duckbatch.concurrency=" + concurrency)).isZero();
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
-        // 20,000 companies in ranges of 1,500 (the page size): 14 INSERTs per task.
+        // 20,000 companies in ranges of 1,500: 14 INSERTs per task.
         assertThat(output.getOut()).containsPattern("insert\\s+14\\s")
             .contains("[scoreRticCode:RTIC01] COMPLETED: 20,000 rows read");
     }
@@ -99,12 +100,16 @@ class CompanyScoringJobTest {
                         + " ('03', 'data-data software', NULL), ('04', ' ai/Software', [NULL, '63110']),"
                         + " ('05', 'Softwares Ltd', ['6']), ('06', 'Bakery, bakery', ['10710', NULL]),"
                         + " ('07', 'Café Data AI', []), ('08', '', ['107']), ('09', 'Data', ['99999', '62'])");
-        assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=0.3")).isZero();
-        List<List<Object>> chunk = DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL);
-        assertThat(chunk).hasSizeGreaterThanOrEqualTo(6);
-        assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=0.3",
-                "--duckbatch.scoring.mode=udf")).isZero();
-        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).isEqualTo(chunk);
+        // 0.3: a SIC prefix alone passes; 0.5: only names with a keyword reach the udf.
+        for (String threshold : new String[] { "0.3", "0.5" }) {
+            assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=" + threshold)).isZero();
+            List<List<Object>> chunk = DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL);
+            assertThat(chunk).hasSizeGreaterThanOrEqualTo(threshold.equals("0.3") ? 7 : 4);
+            assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=" + threshold,
+                    "--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=4")).isZero();
+            assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).as(threshold)
+                .isEqualTo(chunk);
+        }
     }
 
     @Test
