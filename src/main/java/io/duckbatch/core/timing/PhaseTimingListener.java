@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 
@@ -50,6 +51,12 @@ public class PhaseTimingListener implements StepExecutionListener, ChunkListener
 
     @Override
     public void afterChunk(Chunk<Object> chunk) {
+        publish();
+    }
+
+    /** A tasklet step's chunk (one tasklet call): Spring Batch calls this overload there, not the one above. */
+    @Override
+    public void afterChunk(ChunkContext context) {
         publish();
     }
 

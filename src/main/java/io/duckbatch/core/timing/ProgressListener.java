@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 
@@ -62,6 +63,16 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
 
     @Override
     public void afterChunk(Chunk<Object> chunk) {
+        progress();
+    }
+
+    /** A tasklet step's chunk (one tasklet call): Spring Batch calls this overload there, not the one above. */
+    @Override
+    public void afterChunk(ChunkContext context) {
+        progress();
+    }
+
+    private void progress() {
         long now = System.nanoTime();
         long done = this.stepExecution.getReadCount();
         long total = rowsToRead();

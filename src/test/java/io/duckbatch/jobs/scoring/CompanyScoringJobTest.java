@@ -79,11 +79,12 @@ class CompanyScoringJobTest {
     @CsvSource({ "1", "2" })
     void udfModeWritesTheScoresOfTheChunkMode(int concurrency, CapturedOutput output) throws Exception {
         assertThat(run("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=1500",
-                "--duckbatch.concurrency=" + concurrency)).isZero();
+                "--duckbatch.concurrency=" + concurrency, "--duckbatch.progress-interval=0s")).isZero();
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
         // 20,000 companies in ranges of 1,500: 14 INSERTs per task.
         assertThat(output.getOut()).containsPattern("insert\\s+14\\s")
+            .contains("[scoreRticCode:RTIC01] 1,500 / 20,000 rows (7.5%)")
             .contains("[scoreRticCode:RTIC01] COMPLETED: 20,000 rows read");
     }
 

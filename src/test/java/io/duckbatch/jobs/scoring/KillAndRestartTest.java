@@ -36,6 +36,9 @@ class KillAndRestartTest {
 
     private TestJobRepository repository;
 
+    /** Arguments after the common ones, e.g. the scoring mode. */
+    private List<String> extra = List.of();
+
     private TestJobRepository repository(String kind) throws Exception {
         this.repository = TestJobRepository.open(kind, this.dir);
         return this.repository;
@@ -58,6 +61,7 @@ class KillAndRestartTest {
         command.addAll(slow ? List.of("--duckbatch.concurrency=1", "--duckbatch.load-mode=chunked")
                 : List.of("--duckbatch.concurrency=2"));
         command.addAll(this.repository.arguments());
+        command.addAll(this.extra);
         return command;
     }
 
@@ -217,6 +221,28 @@ class KillAndRestartTest {
         assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
             .containsExactly("STOPPED", "COMPLETED");
+        assertOutputEqualsAnUninterruptedRun();
+    }
+
+    /**
+     * The scoring mode is not part of the job instance, and both modes resume after the
+     * destination's MAX(company_number): a run killed in udf mode (perhaps mid-INSERT), then
+     * one killed in chunk mode, are finished in udf mode with an uninterrupted run's output.
+     */
+    @Test
+    void killedRunsResumeInEitherScoringMode() throws Exception {
+        TestJobRepository repository = repository(TestJobRepository.H2);
+        // Small ranges: the udf run lasts long enough (about 25 s) to be killed in its first 6 s.
+        this.extra = List.of("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=200");
+        runAndKill(1);
+        this.extra = List.of();
+        runAndKill(2);
+        this.extra = List.of("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=5000");
+
+        assertThat(runToTheEnd(false)).contains("Resuming companyScoring execution");
+        assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+            .containsExactly("FAILED", "FAILED", "COMPLETED");
         assertOutputEqualsAnUninterruptedRun();
     }
 
