@@ -38,16 +38,8 @@ public class JobDatasets implements JobExecutionListener {
      * The job's value named {@code name}, computed by the first task to ask; tasks that pass
      * the same name must mean the same value.
      */
-    @SuppressWarnings("unchecked")
     public <T> T shared(JobExecution job, String name, Computation<T> computation) {
-        return (T) this.datasets.computeIfAbsent(key(job, name), key -> {
-            try {
-                return computation.compute();
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException("Cannot compute " + name + ": " + ex.getMessage(), ex);
-            }
-        });
+        return computeOnce(job, name, "compute " + name, computation);
     }
 
     /**
@@ -55,9 +47,21 @@ public class JobDatasets implements JobExecutionListener {
      * {@code null} when it is to be read in chunks.
      */
     public <T> LoadedRows<T> loadOnceIfItFits(JobExecution job, String name, LoadDecider decider, Loader<T> loader) {
-        Optional<LoadedRows<T>> loaded = shared(job, name,
+        Optional<LoadedRows<T>> loaded = computeOnce(job, name, "load dataset " + name,
                 () -> decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty());
         return loaded.orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T computeOnce(JobExecution job, String name, String what, Computation<T> computation) {
+        return (T) this.datasets.computeIfAbsent(key(job, name), key -> {
+            try {
+                return computation.compute();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Cannot " + what + ": " + ex.getMessage(), ex);
+            }
+        });
     }
 
     /**

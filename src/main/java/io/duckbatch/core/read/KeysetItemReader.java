@@ -12,10 +12,13 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadedRows;
+import io.duckbatch.core.load.SharedRanges;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -78,6 +81,8 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private long rowsToRead;
 
+    private final SharedRanges sharedRanges;
+
     /** The pages still to read, as their last keys: found by DuckDB when the reader opens. */
     private Deque<KeysetQuery.Range> ranges;
 
@@ -91,6 +96,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         this.checkpoint = builder.checkpoint;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
         this.loaded = builder.loaded;
+        this.sharedRanges = builder.sharedRanges;
         this.buffer = (this.loaded != null) ? null : new ArrayList<>(this.pageSize);
         this.page = List.of();
     }
@@ -118,7 +124,9 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 this.rowsToRead = this.loaded.size() - this.loadedPosition - skip;
             }
             else {
-                this.ranges = new ArrayDeque<>(this.query.ranges(this.connection, this.nextPageStartKey, this.pageSize));
+                this.ranges = new ArrayDeque<>((this.sharedRanges != null)
+                        ? this.sharedRanges.find(this.query, this.connection, this.nextPageStartKey, this.pageSize)
+                        : this.query.ranges(this.connection, this.nextPageStartKey, this.pageSize));
                 this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
                 this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
                 this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
@@ -268,6 +276,8 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
         private LoadedRows<T> loaded;
 
+        private SharedRanges sharedRanges;
+
         private Builder() {
         }
 
@@ -341,6 +351,16 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             return this;
         }
 
+        /**
+         * Readers of {@code job} that start from the beginning find the page ranges once
+         * between them ({@link SharedRanges}): readers passing the same name must read the
+         * same rows (table, work predicate and values).
+         */
+        public Builder<T> shareRanges(JobDatasets datasets, JobExecution job, String name) {
+            this.sharedRanges = new SharedRanges(datasets, job, name);
+            return this;
+        }
+
         public KeysetItemReader<T> build() {
             if (this.dataSource == null) {
                 throw new IllegalStateException("KeysetItemReader needs dataSource(...): the database to read");
@@ -350,6 +370,10 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             }
             if (this.pageSize < 1) {
                 throw new IllegalStateException("KeysetItemReader pageSize must be at least 1, was " + this.pageSize);
+            }
+            if (this.sharedRanges != null && !this.sharedRanges.isComplete()) {
+                throw new IllegalStateException("KeysetItemReader: shareRanges(...) needs the job datasets, the job"
+                        + " execution and a name for the ranges");
             }
             if (this.name == null) {
                 this.name = "keyset." + this.table;

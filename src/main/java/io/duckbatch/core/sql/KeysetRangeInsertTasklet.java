@@ -12,8 +12,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
-import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.load.JobDatasets;
+import io.duckbatch.core.load.SharedRanges;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
@@ -74,11 +75,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     private final SimplerTimer timer;
 
-    private final JobDatasets sharedRanges;
-
-    private final JobExecution job;
-
-    private final String rangesName;
+    private final SharedRanges sharedRanges;
 
     private Connection connection;
 
@@ -115,8 +112,6 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         this.prepare = builder.prepare;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
         this.sharedRanges = builder.sharedRanges;
-        this.job = builder.job;
-        this.rangesName = builder.rangesName + " ranges of " + builder.rangeSize;
     }
 
     public static Builder builder() {
@@ -138,7 +133,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                 this.after = this.checkpoint.open(context);
             }
             try (var t = this.timer.track("ranges")) {
-                this.ranges = new ArrayDeque<>(findRanges());
+                this.ranges = new ArrayDeque<>((this.sharedRanges != null)
+                        ? this.sharedRanges.find(this.keys, this.connection, this.after, this.rangeSize)
+                        : this.keys.ranges(this.connection, this.after, this.rangeSize));
             }
             context.putLong(KeysetItemReader.rowsToReadKey(this.name),
                     this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
@@ -146,20 +143,11 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             this.firstRangeInsert = this.connection.prepareStatement(this.firstRangeSql);
             this.nextRangeInsert = this.connection.prepareStatement(this.nextRangeSql);
         }
-        catch (SQLException ex) {
+        catch (SQLException | RuntimeException ex) {
             close();
             throw new ItemStreamException(this.name + ": cannot open the target with " + this.sourceFile + " attached as "
                     + this.sourceAlias + ": " + ex.getMessage(), ex);
         }
-    }
-
-    private List<KeysetQuery.Range> findRanges() throws SQLException {
-        if (this.sharedRanges == null || this.after != null) {
-            return this.keys.ranges(this.connection, this.after, this.rangeSize);
-        }
-        // A task starting from the beginning: the same ranges as every other such task of the job.
-        return this.sharedRanges.shared(this.job, this.rangesName,
-                () -> this.keys.ranges(this.connection, null, this.rangeSize));
     }
 
     @Override
@@ -245,11 +233,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
         private SimplerTimer timer;
 
-        private JobDatasets sharedRanges;
-
-        private JobExecution job;
-
-        private String rangesName;
+        private SharedRanges sharedRanges;
 
         private Builder() {
         }
@@ -318,13 +302,10 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
         /**
          * Tasks of {@code job} that start from the beginning find the ranges once between
-         * them (one sort of every key), held in {@code datasets} under {@code name}: tasks
-         * passing the same name must walk the same source table.
+         * them ({@link SharedRanges}): tasks passing the same name must walk the same source table.
          */
         public Builder shareRanges(JobDatasets datasets, JobExecution job, String name) {
-            this.sharedRanges = datasets;
-            this.job = job;
-            this.rangesName = name;
+            this.sharedRanges = new SharedRanges(datasets, job, name);
             return this;
         }
 
@@ -360,7 +341,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
                         + "' needs checkpoint(DestinationCheckpoint): where to resume");
             }
-            if (this.sharedRanges != null && (this.job == null || this.rangesName == null || this.rangesName.isBlank())) {
+            if (this.sharedRanges != null && !this.sharedRanges.isComplete()) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
                         + "': shareRanges(...) needs the job execution and a name for the ranges");
             }

@@ -65,6 +65,9 @@ public class CompanyScoringJobConfiguration {
 
     private static final String READER_NAME = "companies";
 
+    /** Every task walks all companies by company_number: their ranges are found once per job. */
+    private static final String COMPANY_RANGES = "companies by company_number";
+
     /** A row of {@code SELECT company_number, name, sic_codes}. */
     public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
@@ -194,14 +197,17 @@ public class CompanyScoringJobConfiguration {
             .source(source, properties.getSource())
             .keys("companies", "company_number")
             .rangeSize(properties.getScoring().getRangeSize())
-            .shareRanges(jobDatasets, step.getJobExecution(), "companies")
-            .insert("INSERT INTO " + TARGET_TABLE + " SELECT ?, company_number, score, "
-                    + RticScoreFunctions.keywordList("keywords") + " FROM (SELECT company_number, score, " + function
-                    + "_keywords(name) AS keywords FROM (SELECT company_number, name, " + function + "(name, "
-                    + ScoringSql.sicPrefixMatched("sic_codes", "code.sic_prefixes") + ") AS score FROM " + source
-                    + ".companies, (SELECT sic_prefixes FROM " + source + ".rtic_codes WHERE rtic_code = ?) code WHERE "
-                    + RticScoreFunctions.candidates(scorer, "name") + " AND " + KeysetRangeInsertTasklet.RANGE
-                    + ") WHERE score IS NOT NULL)", code, code)
+            .shareRanges(jobDatasets, step.getJobExecution(), COMPANY_RANGES)
+            .insert("""
+                    INSERT INTO %1$s SELECT ?, company_number, score, %2$s FROM (
+                      SELECT company_number, score, %3$s_keywords(name) AS keywords FROM (
+                        SELECT company_number, name, %3$s(name, %4$s) AS score
+                        FROM %5$s.companies, (SELECT sic_prefixes FROM %5$s.rtic_codes WHERE rtic_code = ?) code
+                        WHERE %6$s AND %7$s)
+                      WHERE score IS NOT NULL)
+                    """.formatted(TARGET_TABLE, RticScoreFunctions.keywordList("keywords"), function,
+                    ScoringSql.sicPrefixMatched("sic_codes", "code.sic_prefixes"), source,
+                    RticScoreFunctions.candidates(scorer, "name"), KeysetRangeInsertTasklet.RANGE), code, code)
             .checkpoint(checkpoint(targetDatabase, code))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(timer)
@@ -236,7 +242,11 @@ public class CompanyScoringJobConfiguration {
                 return LoadedRows.load(sourceDatabase, query, COMPANY_ROW);
             }
         });
-        return reader.resumeFrom(checkpoint).preloaded(companies).timer(timer).build();
+        return reader.resumeFrom(checkpoint)
+            .preloaded(companies)
+            .shareRanges(datasets, step.getJobExecution(), COMPANY_RANGES)
+            .timer(timer)
+            .build();
     }
 
     private static KeysetItemReader.Builder<Company> companyReader(DuckDbDataSource sourceDatabase,

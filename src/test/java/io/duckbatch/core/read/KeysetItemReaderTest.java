@@ -3,8 +3,10 @@ package io.duckbatch.core.read;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -14,6 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 
@@ -75,6 +80,21 @@ class KeysetItemReaderTest {
         return keys;
     }
 
+    /** Reads 17 items and saves the context, as a chunk commit would, then the rest with a new reader. */
+    private static List<String> readAcrossARestart(Supplier<KeysetItemReader<String>> readers) throws Exception {
+        KeysetItemReader<String> first = readers.get();
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            keys.add(first.read());
+        }
+        first.update(context);
+        first.close();
+        keys.addAll(readAll(readers.get(), context));
+        return keys;
+    }
+
     @Test
     void readsEveryRowInDuckDbKeyOrderAcrossPages() throws Exception {
         List<String> keys = readAll(reader().build(), new ExecutionContext());
@@ -108,19 +128,23 @@ class KeysetItemReaderTest {
 
     @Test
     void restartsFromTheExecutionContextWithoutDestination() throws Exception {
-        KeysetItemReader<String> first = reader().build();
-        ExecutionContext context = new ExecutionContext();
-        first.open(context);
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 17; i++) {
-            keys.add(first.read());
-        }
-        first.update(context);
-        first.close();
+        assertThat(readAcrossARestart(() -> reader().build()))
+            .containsExactlyElementsOf(readAll(reader().build(), new ExecutionContext()));
+    }
 
-        keys.addAll(readAll(reader().build(), context));
+    /** Readers of one job sharing their ranges read what readers finding their own read, fresh or restarted. */
+    @Test
+    void readersSharingTheRangesOfTheirJobReadEveryRowOnce() throws Exception {
+        JobDatasets datasets = new JobDatasets();
+        JobExecution job = new JobExecution(3L, new JobInstance(1L, "job"), new JobParameters());
+        assertThat(readAll(reader().shareRanges(datasets, job, "companies").build(), new ExecutionContext()))
+            .containsExactlyElementsOf(this.allKeys);
 
-        assertThat(keys).containsExactlyElementsOf(readAll(reader().build(), new ExecutionContext()));
+        assertThat(readAcrossARestart(() -> reader().shareRanges(datasets, job, "companies").build()))
+            .containsExactlyElementsOf(this.allKeys);
+
+        assertThatThrownBy(() -> reader().shareRanges(datasets, job, " ").build())
+            .hasMessageContaining("shareRanges(...) needs the job datasets, the job execution and a name");
     }
 
     @Test
