@@ -1,6 +1,8 @@
 package io.duckbatch.bench;
 
 import java.sql.Array;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -10,6 +12,8 @@ import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.jobs.scoring.Company;
 import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
+import io.duckbatch.jobs.scoring.RticCode;
+import io.duckbatch.jobs.scoring.RticCodes;
 import io.duckbatch.jobs.scoring.RticScore;
 import io.duckbatch.jobs.scoring.RticScorer;
 
@@ -19,6 +23,7 @@ import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcBatchItemWriter;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
@@ -45,10 +50,31 @@ public class StockScoringJobConfiguration {
 
     public static final String JOB_NAME = "stockCompanyScoring";
 
+    static final String RTIC_CODE = "rticCode";
+
     @Bean
     @Description("Benchmark baseline: companyScoring with JdbcPagingItemReader and JdbcBatchItemWriter (slow; see bench)")
     Job stockCompanyScoring(StandardJobListeners jobs, Step prepareScoringTarget, Step stockScoreCompanies) {
         return jobs.job(JOB_NAME).start(prepareScoringTarget).next(stockScoreCompanies).build();
+    }
+
+    /** One partition per RTIC code, named by the code: the task list a stock job would have. */
+    @Bean
+    Partitioner rticPartitioner(DuckDbDataSource sourceDatabase) {
+        return gridSize -> {
+            try {
+                Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+                for (RticCode code : RticCodes.all(sourceDatabase)) {
+                    ExecutionContext context = new ExecutionContext();
+                    context.putString(RTIC_CODE, code.code());
+                    partitions.put(code.code(), context);
+                }
+                return partitions;
+            }
+            catch (SQLException ex) {
+                throw new IllegalStateException("Cannot read RTIC codes from " + sourceDatabase + ": " + ex.getMessage(), ex);
+            }
+        };
     }
 
     @Bean
@@ -93,7 +119,7 @@ public class StockScoringJobConfiguration {
     @Bean
     @StepScope
     StockScorer stockScorer(DuckDbDataSource sourceDatabase, DuckbatchProperties properties,
-            @Value("#{stepExecutionContext['" + CompanyScoringJobConfiguration.RTIC_CODE + "']}") String code) {
+            @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String code) {
         return new StockScorer(RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold()));
     }
 

@@ -8,10 +8,9 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * Holds, for the length of one job execution, what every task of the job would otherwise
- * compute alike: the datasets its steps decided to load once (rule 1), the page ranges of a
- * table they all walk. The first task to ask computes, the others wait for and reuse its
- * result. Register it as a listener of the job: it lets go of the job's datasets when the
+ * Holds, for the length of one job execution, the datasets its steps decided to load once
+ * (rule 1), which every task of the job would otherwise load alike. The first task to ask
+ * loads, the others wait for and reuse its result. Register it as a listener of the job: it lets go of the job's datasets when the
  * job ends.
  */
 public class JobDatasets implements JobExecutionListener {
@@ -24,44 +23,23 @@ public class JobDatasets implements JobExecutionListener {
 
     }
 
-    /** Computes a shared value; may throw, like the query behind it. */
-    @FunctionalInterface
-    public interface Computation<T> {
-
-        T compute() throws Exception;
-
-    }
-
     private final Map<String, Object> datasets = new ConcurrentHashMap<>();
-
-    /**
-     * The job's value named {@code name}, computed by the first task to ask; tasks that pass
-     * the same name must mean the same value.
-     */
-    public <T> T shared(JobExecution job, String name, Computation<T> computation) {
-        return computeOnce(job, name, "compute " + name, computation);
-    }
 
     /**
      * The job's copy of a dataset, loaded on first use if the decider says it fits, or
      * {@code null} when it is to be read in chunks.
      */
-    public <T> LoadedRows<T> loadOnceIfItFits(JobExecution job, String name, LoadDecider decider, Loader<T> loader) {
-        Optional<LoadedRows<T>> loaded = computeOnce(job, name, "load dataset " + name,
-                () -> decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty());
-        return loaded.orElse(null);
-    }
-
     @SuppressWarnings("unchecked")
-    private <T> T computeOnce(JobExecution job, String name, String what, Computation<T> computation) {
-        return (T) this.datasets.computeIfAbsent(key(job, name), key -> {
+    public <T> LoadedRows<T> loadOnceIfItFits(JobExecution job, String name, LoadDecider decider, Loader<T> loader) {
+        Optional<LoadedRows<T>> loaded = (Optional<LoadedRows<T>>) this.datasets.computeIfAbsent(key(job, name), key -> {
             try {
-                return computation.compute();
+                return decider.decide().loadOnce() ? Optional.of(loader.load()) : Optional.empty();
             }
             catch (Exception ex) {
-                throw new IllegalStateException("Cannot " + what + ": " + ex.getMessage(), ex);
+                throw new IllegalStateException("Cannot load dataset " + name + ": " + ex.getMessage(), ex);
             }
         });
+        return loaded.orElse(null);
     }
 
     /**

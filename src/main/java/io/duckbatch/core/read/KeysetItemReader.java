@@ -12,13 +12,12 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.duckbatch.core.load.JobDatasets;
-import io.duckbatch.core.load.LoadedRows;
-import io.duckbatch.core.load.SharedRanges;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
-import org.springframework.batch.core.job.JobExecution;
+import org.duckdb.DuckDBChunkedResult;
+import org.duckdb.DuckDBPreparedStatement;
+
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -37,9 +36,9 @@ import org.springframework.jdbc.core.RowMapper;
  * page started after and how many of its rows were handed out). Build it with
  * {@link #builder()}; one instance serves one step execution on one thread.
  * <p>
- * Given {@link LoadedRows} of the same query (rule 1: the dataset was loaded once because
- * it fits in memory and several tasks need it), pages are slices of those rows instead of
- * queries; where to start is still decided by DuckDB ({@link KeysetQuery#countUpTo}).
+ * A reader can be given one task's share of the table, a key range ({@link Builder#keyRange}),
+ * and can read its pages column by column ({@link Builder#columnarRows}), which costs a
+ * fraction of a {@code ResultSet}'s row-by-row calls.
  */
 public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
@@ -51,19 +50,22 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private final RowMapper<T> rowMapper;
 
+    private final ColumnarRowMapper<T> columnarMapper;
+
+    /** The task's share of the table: keys after {@code rangeAfter} (nullable) up to {@code rangeUpTo}. */
+    private final Object rangeAfter;
+
+    private final Object rangeUpTo;
+
     private final int pageSize;
 
     private final DestinationCheckpoint checkpoint;
 
     private final SimplerTimer timer;
 
-    private final LoadedRows<T> loaded;
-
     private final ArrayList<T> buffer;
 
     private List<T> page;
-
-    private int loadedPosition;
 
     private Connection connection;
 
@@ -81,23 +83,22 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private long rowsToRead;
 
-    private final SharedRanges sharedRanges;
-
     /** The pages still to read, as their last keys: found by DuckDB when the reader opens. */
     private Deque<KeysetQuery.Range> ranges;
 
     private KeysetItemReader(Builder<T> builder) {
         this.name = builder.name;
         this.dataSource = builder.dataSource;
-        this.query = new KeysetQuery(builder.table, builder.keyColumn, builder.columns, builder.workPredicate,
-                builder.workParameters);
+        this.query = new KeysetQuery(builder.table, builder.keyColumn, builder.columns, builder.computed,
+                builder.workPredicate, builder.workParameters);
         this.rowMapper = builder.rowMapper;
+        this.columnarMapper = builder.columnarMapper;
+        this.rangeAfter = builder.rangeAfter;
+        this.rangeUpTo = builder.rangeUpTo;
         this.pageSize = builder.pageSize;
         this.checkpoint = builder.checkpoint;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
-        this.loaded = builder.loaded;
-        this.sharedRanges = builder.sharedRanges;
-        this.buffer = (this.loaded != null) ? null : new ArrayList<>(this.pageSize);
+        this.buffer = new ArrayList<>(this.pageSize);
         this.page = List.of();
     }
 
@@ -118,19 +119,14 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 this.nextPageStartKey = context.get(key("pageStartKey"));
                 skip = context.getInt(key("pageIndex"), 0);
             }
-            if (this.loaded != null) {
-                this.loadedPosition = (this.nextPageStartKey != null)
-                        ? (int) this.query.countUpTo(this.connection, this.nextPageStartKey) : 0;
-                this.rowsToRead = this.loaded.size() - this.loadedPosition - skip;
+            if (this.nextPageStartKey == null) {
+                this.nextPageStartKey = this.rangeAfter;
             }
-            else {
-                this.ranges = new ArrayDeque<>((this.sharedRanges != null)
-                        ? this.sharedRanges.find(this.query, this.connection, this.nextPageStartKey, this.pageSize)
-                        : this.query.ranges(this.connection, this.nextPageStartKey, this.pageSize));
-                this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
-                this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
-                this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
-            }
+            this.ranges = new ArrayDeque<>(
+                    this.query.ranges(this.connection, this.nextPageStartKey, this.rangeUpTo, this.pageSize));
+            this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
+            this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
+            this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
             context.putLong(rowsToReadKey(this.name), this.rowsToRead);
             this.page = List.of();
             this.index = 0;
@@ -165,20 +161,9 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         try (var t = this.timer.track("read")) {
             this.pageStartKey = this.nextPageStartKey;
             this.index = 0;
-            int rows = (this.loaded != null) ? slicePage() : queryPage();
+            int rows = queryPage();
             this.lastPage = rows < this.pageSize;
         }
-    }
-
-    private int slicePage() {
-        int from = this.loadedPosition;
-        int to = Math.min(from + this.pageSize, this.loaded.size());
-        this.page = this.loaded.slice(from, to);
-        this.loadedPosition = to;
-        if (to - from == this.pageSize) {
-            this.nextPageStartKey = this.loaded.key(to - 1);
-        }
-        return to - from;
     }
 
     private int queryPage() throws SQLException {
@@ -191,9 +176,19 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
         this.query.bindRangePage(statement, this.pageStartKey, range.upTo());
         int rows = 0;
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                this.buffer.add(this.rowMapper.mapRow(rs, rows++));
+        if (this.columnarMapper != null) {
+            try (DuckDBChunkedResult chunks = statement.unwrap(DuckDBPreparedStatement.class).query()) {
+                while (chunks.nextChunk()) {
+                    this.columnarMapper.mapRows(chunks.chunk(), this.buffer);
+                }
+            }
+            rows = this.buffer.size();
+        }
+        else {
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    this.buffer.add(this.rowMapper.mapRow(rs, rows++));
+                }
             }
         }
         this.nextPageStartKey = range.upTo();
@@ -262,6 +257,14 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
         private List<String> columns = List.of();
 
+        private List<String> computed = List.of();
+
+        private ColumnarRowMapper<T> columnarMapper;
+
+        private Object rangeAfter;
+
+        private Object rangeUpTo;
+
         private String workPredicate;
 
         private List<Object> workParameters = List.of();
@@ -273,10 +276,6 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         private DestinationCheckpoint checkpoint;
 
         private SimplerTimer timer;
-
-        private LoadedRows<T> loaded;
-
-        private SharedRanges sharedRanges;
 
         private Builder() {
         }
@@ -306,6 +305,31 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         /** Columns to select besides the key (which always comes first). */
         public Builder<T> columns(String... columns) {
             this.columns = List.of(columns);
+            return this;
+        }
+
+        /**
+         * SQL expressions selected after the columns, e.g. a LIST turned into a VARCHAR for
+         * {@link #columnarRows}; written by the job, never taken from user input.
+         */
+        public Builder<T> computed(String... expressions) {
+            this.computed = List.of(expressions);
+            return this;
+        }
+
+        /**
+         * One task's share of the table: the keys after {@code after} ({@code null}: from the
+         * first) up to and including {@code upTo} ({@code null}: to the last).
+         */
+        public Builder<T> keyRange(Object after, Object upTo) {
+            this.rangeAfter = after;
+            this.rangeUpTo = upTo;
+            return this;
+        }
+
+        /** Read pages column by column through DuckDB's data chunks instead of {@link #rowMapper}. */
+        public Builder<T> columnarRows(ColumnarRowMapper<T> mapper) {
+            this.columnarMapper = mapper;
             return this;
         }
 
@@ -342,38 +366,16 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             return this;
         }
 
-        /**
-         * Read pages from rows of this same query loaded once in memory (see
-         * {@code LoadDecider}); {@code null} reads from the database.
-         */
-        public Builder<T> preloaded(LoadedRows<T> loaded) {
-            this.loaded = loaded;
-            return this;
-        }
-
-        /**
-         * Readers of {@code job} that start from the beginning find the page ranges once
-         * between them ({@link SharedRanges}): readers passing the same name must read the
-         * same rows (table, work predicate and values).
-         */
-        public Builder<T> shareRanges(JobDatasets datasets, JobExecution job, String name) {
-            this.sharedRanges = new SharedRanges(datasets, job, name);
-            return this;
-        }
-
         public KeysetItemReader<T> build() {
             if (this.dataSource == null) {
                 throw new IllegalStateException("KeysetItemReader needs dataSource(...): the database to read");
             }
-            if (this.rowMapper == null) {
-                throw new IllegalStateException("KeysetItemReader needs rowMapper(...): how to turn a row into an item");
+            if ((this.rowMapper == null) == (this.columnarMapper == null)) {
+                throw new IllegalStateException("KeysetItemReader needs one of rowMapper(...) or columnarRows(...): how to"
+                        + " turn a row into an item");
             }
             if (this.pageSize < 1) {
                 throw new IllegalStateException("KeysetItemReader pageSize must be at least 1, was " + this.pageSize);
-            }
-            if (this.sharedRanges != null && !this.sharedRanges.isComplete()) {
-                throw new IllegalStateException("KeysetItemReader: shareRanges(...) needs the job datasets, the job"
-                        + " execution and a name for the ranges");
             }
             if (this.name == null) {
                 this.name = "keyset." + this.table;

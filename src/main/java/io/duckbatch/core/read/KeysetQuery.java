@@ -28,6 +28,9 @@ public final class KeysetQuery {
 
     private final List<String> columns;
 
+    /** What the pages select: the columns, then the computed expressions. */
+    private final String selectList;
+
     private final String workPredicate;
 
     private final List<Object> workParameters;
@@ -39,6 +42,15 @@ public final class KeysetQuery {
      */
     public KeysetQuery(String table, String keyColumn, List<String> columns, String workPredicate,
             List<Object> workParameters) {
+        this(table, keyColumn, columns, List.of(), workPredicate, workParameters);
+    }
+
+    /**
+     * @param computed SQL expressions selected after the columns, written by the job (never
+     * taken from user input: they are not checked like names)
+     */
+    public KeysetQuery(String table, String keyColumn, List<String> columns, List<String> computed,
+            String workPredicate, List<Object> workParameters) {
         this.table = SqlNames.requirePlain("table", table);
         this.keyColumn = SqlNames.requirePlain("key column", keyColumn);
         Set<String> selected = new LinkedHashSet<>();
@@ -47,6 +59,9 @@ public final class KeysetQuery {
             selected.add(SqlNames.requirePlain("column", column));
         }
         this.columns = List.copyOf(selected);
+        List<String> select = new ArrayList<>(this.columns);
+        select.addAll(computed);
+        this.selectList = String.join(", ", select);
         this.workPredicate = (workPredicate == null || workPredicate.isBlank()) ? null : workPredicate;
         this.workParameters = List.copyOf(workParameters);
         long placeholders = (this.workPredicate == null) ? 0 : this.workPredicate.chars().filter(c -> c == '?').count();
@@ -64,7 +79,10 @@ public final class KeysetQuery {
         return this.keyColumn;
     }
 
-    /** The selected columns, key first: result set column i+1 is {@code columns().get(i)}. */
+    /**
+     * The selected columns, key first: result set column i+1 is {@code columns().get(i)};
+     * computed expressions follow them.
+     */
     public List<String> columns() {
         return this.columns;
     }
@@ -77,7 +95,7 @@ public final class KeysetQuery {
      * {@link #rangePageSql} instead; this one stays for comparison ({@code bench}).
      */
     public String pageSql(boolean afterKey) {
-        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(afterKey ? ">" : null)
+        return "SELECT " + this.selectList + " FROM " + this.table + where(afterKey ? ">" : null)
                 + " ORDER BY " + this.keyColumn + " LIMIT ?";
     }
 
@@ -94,7 +112,7 @@ public final class KeysetQuery {
         if (this.workPredicate != null) {
             conditions.add("(" + this.workPredicate + ")");
         }
-        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + " WHERE "
+        return "SELECT " + this.selectList + " FROM " + this.table + " WHERE "
                 + String.join(" AND ", conditions) + " ORDER BY " + this.keyColumn;
     }
 
@@ -112,7 +130,7 @@ public final class KeysetQuery {
 
     /** Every row needing work, in key order: what a load-once dataset holds. */
     public String allRowsSql() {
-        return "SELECT " + String.join(", ", this.columns) + " FROM " + this.table + where(null) + " ORDER BY "
+        return "SELECT " + this.selectList + " FROM " + this.table + where(null) + " ORDER BY "
                 + this.keyColumn;
     }
 
@@ -126,15 +144,6 @@ public final class KeysetQuery {
             conditions.add("(" + this.workPredicate + ")");
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    }
-
-    /**
-     * Binds the page parameters: the key to read after (when not {@code null}), the work
-     * parameters, then the limit.
-     */
-    private void bindPage(PreparedStatement statement, Object afterKey, int limit) throws SQLException {
-        int index = bindWhere(statement, afterKey);
-        statement.setInt(index, limit);
     }
 
     private int bindWhere(PreparedStatement statement, Object afterKey) throws SQLException {
@@ -173,11 +182,40 @@ public final class KeysetQuery {
      * a top-N query over all remaining rows per range.
      */
     public List<Range> ranges(Connection connection, Object afterKey, int size) throws SQLException {
+        return ranges(connection, afterKey, null, size);
+    }
+
+    /**
+     * As {@link #ranges(Connection, Object, int)}, for the rows up to and including
+     * {@code upTo} only (all when {@code null}): the ranges of one task's share of a table.
+     */
+    public List<Range> ranges(Connection connection, Object afterKey, Object upTo, int size) throws SQLException {
+        List<String> conditions = new ArrayList<>(3);
+        if (afterKey != null) {
+            conditions.add(this.keyColumn + " > ?");
+        }
+        if (upTo != null) {
+            conditions.add(this.keyColumn + " <= ?");
+        }
+        if (this.workPredicate != null) {
+            conditions.add("(" + this.workPredicate + ")");
+        }
         String sql = "SELECT " + this.keyColumn + ", n FROM (SELECT " + this.keyColumn + ", row_number() OVER (ORDER BY "
                 + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table
-                + where((afterKey != null) ? ">" : null) + ") WHERE n % ? = 0 OR n = total ORDER BY n";
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + ") WHERE n % ? = 0 OR n = total ORDER BY n";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bindPage(statement, afterKey, size);
+            int index = 1;
+            if (afterKey != null) {
+                statement.setObject(index++, afterKey);
+            }
+            if (upTo != null) {
+                statement.setObject(index++, upTo);
+            }
+            for (Object parameter : this.workParameters) {
+                statement.setObject(index++, parameter);
+            }
+            statement.setInt(index, size);
             List<Range> ranges = new ArrayList<>();
             long previous = 0;
             try (ResultSet rs = statement.executeQuery()) {

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -19,6 +22,10 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * The context is never trusted for the position itself: Spring Batch 6.0 can save a context
  * for a chunk that rolled back (spring-batch#5182), while the destination commits atomically
  * per chunk.
+ * <p>
+ * A task is the destination's rows of one task value ({@link Builder#task}), of one key
+ * range ({@link Builder#keyRange}: a task that walks a share of the source by key and
+ * writes every row of a source row in the same transaction), or both.
  */
 public class DestinationCheckpoint {
 
@@ -34,12 +41,18 @@ public class DestinationCheckpoint {
 
     private final Object taskValue;
 
+    private final Object rangeAfter;
+
+    private final Object rangeUpTo;
+
     private DestinationCheckpoint(Builder builder) {
         this.destination = builder.destination;
         this.table = builder.table;
         this.keyColumn = builder.keyColumn;
         this.taskColumn = builder.taskColumn;
         this.taskValue = builder.taskValue;
+        this.rangeAfter = builder.rangeAfter;
+        this.rangeUpTo = builder.rangeUpTo;
     }
 
     public static Builder builder() {
@@ -83,18 +96,32 @@ public class DestinationCheckpoint {
     }
 
     private String taskFilter() {
-        return (this.taskColumn != null) ? " WHERE " + this.taskColumn + " = ?" : "";
+        List<String> conditions = new ArrayList<>(3);
+        if (this.taskColumn != null) {
+            conditions.add(this.taskColumn + " = ?");
+        }
+        if (this.rangeAfter != null) {
+            conditions.add(this.keyColumn + " > ?");
+        }
+        if (this.rangeUpTo != null) {
+            conditions.add(this.keyColumn + " <= ?");
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     private void bindTask(PreparedStatement statement) throws SQLException {
-        if (this.taskColumn != null) {
-            statement.setObject(1, this.taskValue);
+        int index = 1;
+        for (Object value : new Object[] { this.taskValue, this.rangeAfter, this.rangeUpTo }) {
+            if (value != null) {
+                statement.setObject(index++, value);
+            }
         }
     }
 
     @Override
     public String toString() {
-        return this.table + "." + this.keyColumn + ((this.taskColumn != null) ? " where " + this.taskColumn + " = " + this.taskValue : "");
+        return this.table + "." + this.keyColumn + taskFilter().replace(" WHERE ", " where ") + " "
+                + Arrays.asList(this.taskValue, this.rangeAfter, this.rangeUpTo);
     }
 
     public static final class Builder {
@@ -108,6 +135,10 @@ public class DestinationCheckpoint {
         private String taskColumn;
 
         private Object taskValue;
+
+        private Object rangeAfter;
+
+        private Object rangeUpTo;
 
         private Builder() {
         }
@@ -133,6 +164,16 @@ public class DestinationCheckpoint {
         public Builder task(String column, Object value) {
             this.taskColumn = column;
             this.taskValue = value;
+            return this;
+        }
+
+        /**
+         * Restricts the checkpoint to the keys after {@code after} ({@code null}: from the
+         * first) up to and including {@code upTo} ({@code null}: to the last), bound.
+         */
+        public Builder keyRange(Object after, Object upTo) {
+            this.rangeAfter = after;
+            this.rangeUpTo = upTo;
             return this;
         }
 

@@ -13,14 +13,11 @@ import javax.sql.DataSource;
 
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
-import io.duckbatch.core.load.JobDatasets;
-import io.duckbatch.core.load.SharedRanges;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -75,7 +72,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     private final SimplerTimer timer;
 
-    private final SharedRanges sharedRanges;
+    private final Object rangeAfter;
+
+    private final Object rangeUpTo;
 
     private Connection connection;
 
@@ -111,7 +110,8 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         this.checkpoint = builder.checkpoint;
         this.prepare = builder.prepare;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
-        this.sharedRanges = builder.sharedRanges;
+        this.rangeAfter = builder.rangeAfter;
+        this.rangeUpTo = builder.rangeUpTo;
     }
 
     public static Builder builder() {
@@ -132,10 +132,11 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             try (var t = this.timer.track("resume")) {
                 this.after = this.checkpoint.open(context);
             }
+            if (this.after == null) {
+                this.after = this.rangeAfter;
+            }
             try (var t = this.timer.track("ranges")) {
-                this.ranges = new ArrayDeque<>((this.sharedRanges != null)
-                        ? this.sharedRanges.find(this.keys, this.connection, this.after, this.rangeSize)
-                        : this.keys.ranges(this.connection, this.after, this.rangeSize));
+                this.ranges = new ArrayDeque<>(this.keys.ranges(this.connection, this.after, this.rangeUpTo, this.rangeSize));
             }
             context.putLong(KeysetItemReader.rowsToReadKey(this.name),
                     this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
@@ -233,7 +234,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
         private SimplerTimer timer;
 
-        private SharedRanges sharedRanges;
+        private Object rangeAfter;
+
+        private Object rangeUpTo;
 
         private Builder() {
         }
@@ -301,11 +304,13 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         }
 
         /**
-         * Tasks of {@code job} that start from the beginning find the ranges once between
-         * them ({@link SharedRanges}): tasks passing the same name must walk the same source table.
+         * One task's share of the source table: the keys after {@code after} ({@code null}:
+         * from the first) up to and including {@code upTo} ({@code null}: to the last). The
+         * checkpoint must be restricted to the same range.
          */
-        public Builder shareRanges(JobDatasets datasets, JobExecution job, String name) {
-            this.sharedRanges = new SharedRanges(datasets, job, name);
+        public Builder keyRange(Object after, Object upTo) {
+            this.rangeAfter = after;
+            this.rangeUpTo = upTo;
             return this;
         }
 
@@ -340,10 +345,6 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             if (this.checkpoint == null) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
                         + "' needs checkpoint(DestinationCheckpoint): where to resume");
-            }
-            if (this.sharedRanges != null && !this.sharedRanges.isComplete()) {
-                throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name
-                        + "': shareRanges(...) needs the job execution and a name for the ranges");
             }
             return new KeysetRangeInsertTasklet(this);
         }

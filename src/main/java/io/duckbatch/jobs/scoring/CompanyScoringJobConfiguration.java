@@ -1,20 +1,17 @@
 package io.duckbatch.jobs.scoring;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.TableCheck;
-import io.duckbatch.core.load.JobDatasets;
-import io.duckbatch.core.load.LoadDecider;
-import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.read.KeyRangePartitioner;
 import io.duckbatch.core.read.KeysetItemReader;
-import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.PerStepExecution;
@@ -23,7 +20,11 @@ import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
-import io.duckbatch.core.write.AppenderItemWriter;
+import io.duckbatch.core.write.FlatteningItemWriter;
+import io.duckbatch.core.write.VectorInsertItemWriter;
+
+import org.duckdb.DuckDBDataChunkReader;
+import org.duckdb.DuckDBReadableVector;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -44,11 +45,16 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Job {@code companyScoring}: every RTIC code is a task (a partition of step
- * {@code scoreCompanies}); each task reads all companies through the keyset reader, scores
- * them in a {@link RticScorer} and appends those passing the threshold to the target's
- * {@code rtic_scores}. Completed tasks are skipped on restart (job repository); an
- * interrupted task resumes after its own {@code MAX(company_number)} in {@code rtic_scores}.
+ * Job {@code companyScoring}: scores every company against every RTIC code into the target's
+ * {@code rtic_scores}, in one pass over the companies. The companies are cut into key
+ * ranges, the tasks (partitions of step {@code scoreCompanies}, {@value #PARTITIONS_PER_THREAD}
+ * per thread so the last wave is short); a task reads its range once, cuts each name into
+ * tokens once and checks them against every code through one keyword index
+ * ({@link CompanyScorer}), and writes all codes' rows of a chunk of companies in one
+ * transaction. Completed tasks are skipped on restart (job repository); an interrupted task
+ * resumes after the {@code MAX(company_number)} of {@code rtic_scores} within its range:
+ * every row of a company commits with the company's chunk, so every company up to that
+ * key is done.
  */
 @Configuration(proxyBeanMethods = false)
 public class CompanyScoringJobConfiguration {
@@ -61,19 +67,17 @@ public class CompanyScoringJobConfiguration {
             + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL, score DOUBLE NOT NULL,"
             + " matched_keywords VARCHAR[])";
 
-    public static final String RTIC_CODE = "rticCode";
+    /** Tasks per thread: more tasks than threads, so that the last wave is short. */
+    static final int PARTITIONS_PER_THREAD = 4;
 
     private static final String READER_NAME = "companies";
 
-    /** Every task walks all companies by company_number: their ranges are found once per job. */
-    private static final String COMPANY_RANGES = "companies by company_number";
-
-    /** A row of {@code SELECT company_number, name, sic_codes}. */
+    /** A row of {@code SELECT company_number, name, sic_codes} through JDBC (stock Spring Batch's reader). */
     public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
 
     @Bean
-    @Description("Scores every company against every RTIC code (keyset reader, batch transformer, Appender) into rtic_scores")
+    @Description("Scores every company against every RTIC code in one pass (keyset reader, batch transformer, Appender) into rtic_scores")
     Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs,
             Step prepareScoringTarget, Step scoreCompanies) {
         return jobs.job(JOB_NAME).start(checkScoringInputs)
@@ -89,7 +93,8 @@ public class CompanyScoringJobConfiguration {
         return new StepBuilder("checkScoringInputs", jobRepository).tasklet((contribution, chunkContext) -> {
             try (Connection connection = sourceDatabase.getConnection()) {
                 companyReader(sourceDatabase, properties).build().getQuery().verify(connection, sourceDatabase.toString());
-                TableCheck.requireColumns(connection, sourceDatabase.toString(), RticCodes.TABLE, RticCodes.COLUMNS);
+                TableCheck.requireColumns(connection, sourceDatabase.toString(), "companies", List.of("sic_codes"));
+                RticCodes.verify(connection, sourceDatabase.toString());
             }
             return RepeatStatus.FINISHED;
         }, transactionManager).allowStartIfComplete(true).build();
@@ -106,74 +111,59 @@ public class CompanyScoringJobConfiguration {
         }, transactionManager).allowStartIfComplete(true).build();
     }
 
-    /** One partition per RTIC code, named by the code. */
+    /** The companies cut into key ranges of about equal size, named {@code companies-0001}, ... */
     @Bean
-    Partitioner rticPartitioner(DuckDbDataSource sourceDatabase) {
-        return gridSize -> {
-            try {
-                Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
-                for (RticCode code : RticCodes.all(sourceDatabase)) {
-                    ExecutionContext context = new ExecutionContext();
-                    context.putString(RTIC_CODE, code.code());
-                    partitions.put(code.code(), context);
-                }
-                return partitions;
-            }
-            catch (java.sql.SQLException ex) {
-                throw new IllegalStateException("Cannot read RTIC codes from " + sourceDatabase + ": " + ex.getMessage(), ex);
-            }
-        };
+    Partitioner companyRangePartitioner(DuckDbDataSource sourceDatabase) {
+        return new KeyRangePartitioner(READER_NAME, sourceDatabase, "companies", "company_number");
     }
 
-    /** The RTIC tasks, {@code duckbatch.concurrency} at a time; on restart only unfinished ones run. */
+    /** The tasks, {@code duckbatch.concurrency} at a time; on restart only unfinished ones run. */
     @Bean
-    Step scoreCompanies(JobRepository jobRepository, Partitioner rticPartitioner, Step scoreRticCode,
+    Step scoreCompanies(JobRepository jobRepository, Partitioner companyRangePartitioner, Step scoreCompanyRange,
             TaskExecutor partitionTaskExecutor, DuckbatchProperties properties) {
-        return new StepBuilder("scoreCompanies", jobRepository).partitioner(scoreRticCode.getName(), rticPartitioner)
-            .step(scoreRticCode)
+        return new StepBuilder("scoreCompanies", jobRepository).partitioner(scoreCompanyRange.getName(), companyRangePartitioner)
+            .step(scoreCompanyRange)
             .taskExecutor(partitionTaskExecutor)
-            .gridSize(properties.getConcurrency())
+            .gridSize(properties.getConcurrency() * PARTITIONS_PER_THREAD)
             .build();
     }
 
     /**
-     * One RTIC code. Reader, processor and writer are built per step execution (per task and
-     * thread) by {@link PerStepExecution}, not as step-scoped proxies, which would cost a
-     * bean lookup and a reflective call per item.
+     * One key range of companies against every code. Reader, processor and writer are built
+     * per step execution (per task and thread) by {@link PerStepExecution}, not as
+     * step-scoped proxies, which would cost a bean lookup and a reflective call per item.
      */
     @Bean
-    Step scoreRticCode(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+    Step scoreCompanyRange(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            StepTimers stepTimers, JobDatasets jobDatasets, PhaseTimingListener phaseTimingListener,
-            ProgressListener scoringProgress) {
+            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
         if (properties.getScoring().getMode() == DuckbatchProperties.Scoring.Mode.UDF) {
-            return scoreRticCodeInEngine(jobRepository, transactionManager, properties, sourceDatabase, targetDatabase,
-                    stepTimers, jobDatasets, phaseTimingListener, scoringProgress);
+            return scoreCompanyRangeInEngine(jobRepository, transactionManager, properties, sourceDatabase, targetDatabase,
+                    stepTimers, phaseTimingListener, scoringProgress);
         }
-        return new StepBuilder("scoreRticCode", jobRepository).<Company, RticScore>chunk(properties.getChunkSize())
+        return new StepBuilder("scoreCompanyRange", jobRepository).<Company, List<RticScore>>chunk(properties.getChunkSize())
             .transactionManager(transactionManager)
             .reader(PerStepExecution.reader(step -> scoringReader(step, sourceDatabase, targetDatabase, properties,
-                    jobDatasets, stepTimers.forStep(step))))
+                    stepTimers.forStep(step))))
             .processor(PerStepExecution.processor(
-                    step -> scoringProcessor(step, sourceDatabase, properties, stepTimers.forStep(step))))
-            .writer(PerStepExecution.writer(step -> scoringWriter(targetDatabase, stepTimers.forStep(step))))
+                    step -> scoringProcessor(sourceDatabase, properties, stepTimers.forStep(step))))
+            .writer(PerStepExecution.writer(
+                    step -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, stepTimers.forStep(step)))))
             .listener(phaseTimingListener)
             .listener(scoringProgress)
             .build();
     }
 
     /**
-     * udf mode: the same step name and the same resume after the destination's
-     * MAX(company_number), but each task registers its {@link RticScorer} as DuckDB functions
-     * and scores one keyset range per INSERT ... SELECT in the engine.
+     * udf mode: the same step name, ranges and resume, but the {@link CompanyScorer} runs as a
+     * DuckDB function and each part of the range is one INSERT ... SELECT in the engine.
      */
-    private static Step scoreRticCodeInEngine(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+    private static Step scoreCompanyRangeInEngine(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            StepTimers stepTimers, JobDatasets jobDatasets, PhaseTimingListener phaseTimingListener,
-            ProgressListener scoringProgress) {
+            StepTimers stepTimers, PhaseTimingListener phaseTimingListener, ProgressListener scoringProgress) {
         PerStepExecution.TaskletHolder tasklet = PerStepExecution.tasklet(step -> scoringInEngine(step, sourceDatabase,
-                targetDatabase, properties, jobDatasets, stepTimers.forStep(step)));
-        return new StepBuilder("scoreRticCode", jobRepository).tasklet(tasklet, transactionManager)
+                targetDatabase, properties, stepTimers.forStep(step)));
+        return new StepBuilder("scoreCompanyRange", jobRepository).tasklet(tasklet, transactionManager)
             .listener((StepExecutionListener) tasklet)
             .stream(tasklet)
             // Each tasklet call (one range) is a chunk to these listeners.
@@ -185,66 +175,46 @@ public class CompanyScoringJobConfiguration {
     }
 
     private static KeysetRangeInsertTasklet scoringInEngine(StepExecution step, DuckDbDataSource sourceDatabase,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, JobDatasets jobDatasets, SimplerTimer timer) {
-        String code = rticCode(step);
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
         // Functions and attachments are database-wide: names of this step execution's own.
-        String function = "duckbatch_rtic_score_" + step.getId();
+        String function = "duckbatch_rtic_scores_" + step.getId();
         String source = "scoring_source_" + step.getId();
-        RticScorer scorer = RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold());
+        CompanyScorer scorer = loadScorer(sourceDatabase, properties);
+        ExecutionContext range = step.getExecutionContext();
+        String companies = "SELECT company_number, %1$s(name, %2$s) AS scored FROM %3$s.companies WHERE %4$s AND %5$s"
+            .formatted(function, SicCodesText.sql("sic_codes"), source, KeysetRangeInsertTasklet.RANGE,
+                    RticScoreFunctions.candidates(scorer, "name"));
         return KeysetRangeInsertTasklet.builder()
             .name(READER_NAME)
             .target(targetDatabase)
             .source(source, properties.getSource())
             .keys("companies", "company_number")
+            .keyRange(KeyRangePartitioner.after(range), KeyRangePartitioner.upTo(range))
             .rangeSize(properties.getScoring().getRangeSize())
-            .shareRanges(jobDatasets, step.getJobExecution(), COMPANY_RANGES)
-            .insert("""
-                    INSERT INTO %1$s SELECT ?, company_number, score, %2$s FROM (
-                      SELECT company_number, score, %3$s_keywords(name) AS keywords FROM (
-                        SELECT company_number, name, %3$s(name, %4$s) AS score
-                        FROM %5$s.companies, (SELECT sic_prefixes FROM %5$s.rtic_codes WHERE rtic_code = ?) code
-                        WHERE %6$s AND %7$s)
-                      WHERE score IS NOT NULL)
-                    """.formatted(TARGET_TABLE, RticScoreFunctions.keywordList("keywords"), function,
-                    ScoringSql.sicPrefixMatched("sic_codes", "code.sic_prefixes"), source,
-                    RticScoreFunctions.candidates(scorer, "name"), KeysetRangeInsertTasklet.RANGE), code, code)
-            .checkpoint(checkpoint(targetDatabase, code))
+            .insert("INSERT INTO " + TARGET_TABLE + " " + RticScoreFunctions.rows(companies, source + ".rtic_codes"))
+            .checkpoint(checkpoint(targetDatabase, range))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(timer)
             .build();
     }
 
-    private static DestinationCheckpoint checkpoint(DuckDbDataSource targetDatabase, String code) {
+    /** The task's rows of {@code rtic_scores}: its key range, all codes. */
+    private static DestinationCheckpoint checkpoint(DuckDbDataSource targetDatabase, ExecutionContext range) {
         return DestinationCheckpoint.builder()
             .destination(targetDatabase)
             .table(TARGET_TABLE)
             .keyColumn("company_number")
-            .task("rtic_code", code)
+            .keyRange(KeyRangePartitioner.after(range), KeyRangePartitioner.upTo(range))
             .build();
     }
 
-    /**
-     * Every task reads all companies: rule 1 decides once per job whether they fit in memory
-     * (load once, every task pages through the same copy) or are read from DuckDB page by page.
-     */
+    /** The task's key range of companies, page by page, read column by column. */
     private static KeysetItemReader<Company> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, JobDatasets datasets, SimplerTimer timer) {
-        DestinationCheckpoint checkpoint = checkpoint(targetDatabase, rticCode(step));
-        KeysetItemReader.Builder<Company> reader = companyReader(sourceDatabase, properties);
-        KeysetQuery query = reader.build().getQuery();
-        LoadDecider decider = LoadDecider.builder()
-            .dataSource(sourceDatabase)
-            .query(query)
-            .mode(properties.getLoadMode())
-            .build();
-        LoadedRows<Company> companies = datasets.loadOnceIfItFits(step.getJobExecution(), READER_NAME, decider, () -> {
-            try (var t = timer.track("load")) {
-                return LoadedRows.load(sourceDatabase, query, COMPANY_ROW);
-            }
-        });
-        return reader.resumeFrom(checkpoint)
-            .preloaded(companies)
-            .shareRanges(datasets, step.getJobExecution(), COMPANY_RANGES)
+            DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
+        ExecutionContext range = step.getExecutionContext();
+        return companyReader(sourceDatabase, properties)
+            .keyRange(KeyRangePartitioner.after(range), KeyRangePartitioner.upTo(range))
+            .resumeFrom(checkpoint(targetDatabase, range))
             .timer(timer)
             .build();
     }
@@ -256,35 +226,60 @@ public class CompanyScoringJobConfiguration {
             .dataSource(sourceDatabase)
             .table("companies")
             .keyColumn("company_number")
-            .columns("name", "sic_codes")
+            .columns("name")
+            .computed(SicCodesText.sql("sic_codes"))
             .pageSize(properties.getPageSize())
-            .rowMapper(COMPANY_ROW);
+            .columnarRows(CompanyScoringJobConfiguration::companies);
     }
 
-    private static BatchTransformerItemProcessor<Company, RticScore> scoringProcessor(StepExecution step,
+    /** Rows of {@code SELECT company_number, name, <SIC codes as text>}, read column by column. */
+    private static void companies(DuckDBDataChunkReader chunk, List<? super Company> items) {
+        DuckDBReadableVector numbers = chunk.vector(0);
+        DuckDBReadableVector names = chunk.vector(1);
+        DuckDBReadableVector sicCodes = chunk.vector(2);
+        for (long row = 0, rows = chunk.rowCount(); row < rows; row++) {
+            items.add(new Company(numbers.getString(row), names.getString(row),
+                    SicCodesText.decode(sicCodes.getString(row))));
+        }
+    }
+
+    /** One scorer per task, with its own scratch space for the company at hand. */
+    private static BatchTransformerItemProcessor<Company, List<RticScore>> scoringProcessor(
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties, SimplerTimer timer) {
-        String code = rticCode(step);
-        return BatchTransformerItemProcessor.<Company, RticScore>builder()
-            .transformer(stepExecution -> RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold()))
+        return BatchTransformerItemProcessor.<Company, List<RticScore>>builder()
+            .transformer(stepExecution -> {
+                CompanyScorer scorer = loadScorer(sourceDatabase, properties);
+                CompanyScorer.Matches matches = scorer.newMatches();
+                return company -> scorer.transform(company, matches);
+            })
             .timer(timer)
             .build();
     }
 
-    /** Appends scores to {@code rtic_scores} through DuckDB's Appender. */
-    public static AppenderItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
-        return AppenderItemWriter.<RticScore>builder()
+    private static CompanyScorer loadScorer(DuckDbDataSource sourceDatabase, DuckbatchProperties properties) {
+        try {
+            return new CompanyScorer(RticCodes.all(sourceDatabase), properties.getScoring().getThreshold());
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot read the RTIC codes of " + sourceDatabase + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Writes scores to {@code rtic_scores} a vector at a time; the matched keywords cross as
+     * one text per row (keywords that can match hold no comma) and become a VARCHAR[] in SQL.
+     */
+    public static VectorInsertItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
+        return VectorInsertItemWriter.<RticScore>builder()
             .dataSource(targetDatabase)
             .table(TARGET_TABLE)
-            .binder((score, row) -> row.append(score.rticCode())
-                .append(score.companyNumber())
-                .append(score.score())
-                .append(score.matchedKeywords()))
+            .varchar("rtic_code", RticScore::rticCode)
+            .varchar("company_number", RticScore::companyNumber)
+            .float8("score", RticScore::score)
+            .varchar("matched_keywords", RticScoreFunctions.keywordList("matched_keywords"),
+                    score -> String.join(",", score.matchedKeywords()))
             .timer(timer)
             .build();
-    }
-
-    private static String rticCode(StepExecution step) {
-        return step.getExecutionContext().getString(RTIC_CODE);
     }
 
     @Bean

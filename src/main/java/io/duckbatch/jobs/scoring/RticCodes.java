@@ -10,6 +10,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.duckdb.TableCheck;
+
 /** Reads the scoring tasks from the source's {@code rtic_codes} table. */
 public final class RticCodes {
 
@@ -25,6 +27,23 @@ public final class RticCodes {
     /** Every code, in code order. */
     public static List<RticCode> all(DataSource source) throws SQLException {
         return query(source, SELECT + " ORDER BY rtic_code", null);
+    }
+
+    /**
+     * Checks the table's columns and that every code is there once and not NULL: a task's
+     * rows are told apart by their code.
+     * @param database how to name the database in messages
+     */
+    static void verify(Connection connection, String database) throws SQLException {
+        TableCheck.requireColumns(connection, database, TABLE, COLUMNS);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) - count(rtic_code),"
+                + " count(rtic_code) - count(DISTINCT rtic_code) FROM " + TABLE); ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0 || rs.getLong(2) > 0) {
+                throw new IllegalStateException("Table " + TABLE + " of " + database + " has " + rs.getLong(1)
+                        + " NULL and " + rs.getLong(2) + " repeated rtic_code value(s): give every code one row");
+            }
+        }
     }
 
     public static RticCode find(DataSource source, String code) throws SQLException {

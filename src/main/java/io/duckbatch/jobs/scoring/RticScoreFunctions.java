@@ -13,38 +13,54 @@ import org.duckdb.DuckDBReadableVector;
 import org.duckdb.DuckDBWritableVector;
 
 /**
- * A {@link RticScorer} inside DuckDB (companyScoring's udf mode): two vectorised scalar
- * functions that DuckDB calls with a chunk of rows at a time, on its own threads, so rows
- * never cross JDBC. The scorer, built once per task, holds the pre-computed lookups (rule 7).
- * <ul>
- * <li>{@code <name>(name VARCHAR, sic_matched BOOLEAN) -> DOUBLE}: the score, NULL below the
- * threshold;</li>
- * <li>{@code <name>_keywords(name VARCHAR) -> VARCHAR}: the matched keywords, comma separated.</li>
- * </ul>
- * DuckDB 2.0's Java functions take and return no LISTs, and each string they read is a JNI
- * call, a copy and a UTF-8 decode: the SIC prefix test stays in SQL
- * ({@link ScoringSql#sicPrefixMatched}), which hands in a BOOLEAN, and the keywords go out joined by
- * commas ({@link #keywordList}; keywords are single tokens of letters and digits).
+ * A {@link CompanyScorer} inside DuckDB (companyScoring's udf mode): one vectorised scalar
+ * function that DuckDB calls with a chunk of companies at a time, on its own threads, so
+ * rows never cross JDBC, and each name is cut into tokens once for every code:
+ * {@code <name>(name VARCHAR, sic_codes VARCHAR) -> VARCHAR} takes the SIC codes as
+ * {@link SicCodesText} and returns the company's passing codes, NULL when none passes, as
+ * {@code index:sic:keyword,keyword} items joined by {@code ;}: the code's index in code
+ * order, 1 when a SIC prefix matched, the matched keywords. {@link #rows} turns them into
+ * {@code rtic_scores} rows in SQL. DuckDB 2.0's Java functions take and return no LISTs,
+ * hence the text; keywords that can match are runs of letters and digits, so the
+ * separators cannot occur in them.
  */
 final class RticScoreFunctions {
 
     private RticScoreFunctions() {
     }
 
-    /** Registers both functions under {@code name} (a plain SQL name) in the connection's database. */
-    static void register(Connection connection, String name, RticScorer scorer) throws SQLException {
+    /** Registers the function under {@code name} (a plain SQL name) in the connection's database. */
+    static void register(Connection connection, String name, CompanyScorer scorer) throws SQLException {
         DuckDBFunctions.scalarFunction()
             .withName(name)
-            .withParameters(DuckDBColumnType.VARCHAR, DuckDBColumnType.BOOLEAN)
-            .withReturnType(DuckDBColumnType.DOUBLE)
+            .withParameters(DuckDBColumnType.VARCHAR, DuckDBColumnType.VARCHAR)
+            .withReturnType(DuckDBColumnType.VARCHAR)
             .withVectorizedFunction((rows, out) -> score(scorer, rows, out))
             .register(connection);
-        DuckDBFunctions.scalarFunction()
-            .withName(name + "_keywords")
-            .withParameter(DuckDBColumnType.VARCHAR)
-            .withReturnType(DuckDBColumnType.VARCHAR)
-            .withVectorizedFunction((rows, out) -> keywords(scorer, rows, out))
-            .register(connection);
+    }
+
+    /**
+     * The SELECT of {@code rtic_scores} rows from {@code companies}, a query with
+     * {@code company_number} and the function's result as {@code scored} (NULLs left out):
+     * the code by its index among {@code codes} (the source's {@code rtic_codes} in code
+     * order, as the scorer holds them), and the score computed as {@link RticScorer} does,
+     * with the same floating-point operations.
+     */
+    static String rows(String companies, String codes) {
+        return """
+                SELECT code.rtic_code, s.company_number,
+                  %1$s::DOUBLE * least(len(s.keywords), %2$d) / %2$d
+                    + CASE WHEN s.sic THEN %3$s::DOUBLE ELSE 0.0::DOUBLE END,
+                  s.keywords
+                FROM (
+                  SELECT company_number, CAST(split_part(item, ':', 1) AS INTEGER) AS code_index,
+                    split_part(item, ':', 2) = '1' AS sic, %4$s AS keywords
+                  FROM (SELECT company_number, unnest(string_split(scored, ';')) AS item FROM (%5$s) WHERE scored IS NOT NULL)
+                ) s
+                JOIN (SELECT rtic_code, CAST(row_number() OVER (ORDER BY rtic_code) - 1 AS INTEGER) AS code_index
+                      FROM %6$s) code USING (code_index)
+                """.formatted(RticScorer.KEYWORD_WEIGHT, RticScorer.FULL_KEYWORD_MATCHES, RticScorer.SIC_WEIGHT,
+                keywordList("split_part(item, ':', 3)"), companies, codes);
     }
 
     /**
@@ -58,8 +74,8 @@ final class RticScoreFunctions {
      * once: it is built of {@code \x{hex}} escapes and {@code |} only, so no keyword text,
      * quote or {@code ?} can reach the statement.
      */
-    static String candidates(RticScorer scorer, String name) {
-        if (!scorer.needsKeyword()) {
+    static String candidates(CompanyScorer scorer, String name) {
+        if (scorer.sicAlonePasses()) {
             return "TRUE";
         }
         // For each char of a keyword, the chars Java lower-cases to it: one pass over the BMP.
@@ -98,28 +114,30 @@ final class RticScoreFunctions {
         return "CASE WHEN " + joined + " = '' THEN []::VARCHAR[] ELSE string_split(" + joined + ", ',') END";
     }
 
-    private static void score(RticScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
+    private static void score(CompanyScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
         DuckDBReadableVector names = rows.vector(0);
-        DuckDBReadableVector sicMatched = rows.vector(1);
+        DuckDBReadableVector sicCodes = rows.vector(1);
+        CompanyScorer.Matches matches = scorer.newMatches();
+        StringBuilder scored = new StringBuilder();
         long count = rows.rowCount();
         for (long row = 0; row < count; row++) {
             String name = names.isNull(row) ? null : names.getString(row);
-            double score = scorer.score(scorer.matchKeywords(name), sicMatched.getBoolean(row));
-            if (scorer.passes(score)) {
-                out.setDouble(row, score);
-            }
-            else {
+            List<String> sics = sicCodes.isNull(row) ? null : SicCodesText.decode(sicCodes.getString(row));
+            int passing = scorer.score(name, sics, matches);
+            if (passing == 0) {
                 out.setNull(row);
+                continue;
             }
-        }
-    }
-
-    private static void keywords(RticScorer scorer, DuckDBDataChunkReader rows, DuckDBWritableVector out) {
-        DuckDBReadableVector names = rows.vector(0);
-        long count = rows.rowCount();
-        for (long row = 0; row < count; row++) {
-            List<String> matched = scorer.matchKeywords(names.isNull(row) ? null : names.getString(row));
-            out.setString(row, String.join(",", matched));
+            scored.setLength(0);
+            for (int p = 0; p < passing; p++) {
+                int code = matches.passingCode(p);
+                scored.append((p > 0) ? ";" : "").append(code).append(matches.sicMatched(p) ? ":1:" : ":0:");
+                List<String> keywords = matches.keywords(code);
+                for (int k = 0; k < keywords.size(); k++) {
+                    scored.append((k > 0) ? "," : "").append(keywords.get(k));
+                }
+            }
+            out.setString(row, scored.toString());
         }
     }
 

@@ -117,15 +117,11 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         int length = name.length();
         int start = 0;
         while (start < length) {
-            int count = tokenCharCount(name, start);
-            if (count == 0) {
+            if (NameTokens.tokenCharCount(name, start) == 0) {
                 start += Character.charCount(name.codePointAt(start));
                 continue;
             }
-            int end = start;
-            while (end < length && (count = tokenCharCount(name, end)) > 0) {
-                end += count;
-            }
+            int end = NameTokens.tokenEnd(name, start);
             int keyword = keywordIndex(name, start, end);
             if (keyword >= 0) {
                 if (matched == null) {
@@ -140,19 +136,6 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         return (matched != null) ? matched : List.of();
     }
 
-    /** The chars of the code point at {@code i} when it is a letter or a number, else 0. */
-    private static int tokenCharCount(String name, int i) {
-        char c = name.charAt(i);
-        if (c < 128) {
-            return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? 1 : 0;
-        }
-        int codePoint = Character.isSurrogate(c) ? name.codePointAt(i) : c;
-        int type = Character.getType(codePoint);
-        boolean token = Character.isLetter(codePoint) || type == Character.DECIMAL_DIGIT_NUMBER
-                || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
-        return token ? Character.charCount(codePoint) : 0;
-    }
-
     private int keywordIndex(String name, int start, int end) {
         int tokenLength = end - start;
         if (tokenLength < 64 && (this.keywordLengths & (1L << tokenLength)) == 0) {
@@ -160,20 +143,11 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         }
         for (int k = 0; k < this.lowerKeywords.length; k++) {
             String keyword = this.lowerKeywords[k];
-            if (keyword.length() == tokenLength && equalsLowerCase(name, start, keyword)) {
+            if (keyword.length() == tokenLength && NameTokens.equalsLowerCase(name, start, keyword)) {
                 return k;
             }
         }
         return -1;
-    }
-
-    private static boolean equalsLowerCase(String name, int start, String lowerKeyword) {
-        for (int i = 0; i < lowerKeyword.length(); i++) {
-            if (Character.toLowerCase(name.charAt(start + i)) != lowerKeyword.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether a SIC code starts with one of the code's prefixes ({@link ScoringSql#sicPrefixMatched} in SQL). */

@@ -3,14 +3,14 @@ package io.duckbatch.core.read;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.load.JobDatasets;
-import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.support.DuckDbFiles;
+import org.duckdb.DuckDBReadableVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,19 +132,43 @@ class KeysetItemReaderTest {
             .containsExactlyElementsOf(readAll(reader().build(), new ExecutionContext()));
     }
 
-    /** Readers of one job sharing their ranges read what readers finding their own read, fresh or restarted. */
+    /** Key ranges cut by the partitioner cover every row once; each reads across a restart alike. */
     @Test
-    void readersSharingTheRangesOfTheirJobReadEveryRowOnce() throws Exception {
-        JobDatasets datasets = new JobDatasets();
-        JobExecution job = new JobExecution(3L, new JobInstance(1L, "job"), new JobParameters());
-        assertThat(readAll(reader().shareRanges(datasets, job, "companies").build(), new ExecutionContext()))
-            .containsExactlyElementsOf(this.allKeys);
+    void keyRangesOfThePartitionerReadEveryRowOnceInOrder() throws Exception {
+        Map<String, ExecutionContext> partitions = new KeyRangePartitioner("companies", this.source, "companies",
+                "company_number").partition(5);
+        assertThat(partitions.keySet()).containsExactly("companies-0001", "companies-0002", "companies-0003",
+                "companies-0004", "companies-0005");
+        List<String> keys = new ArrayList<>();
+        for (ExecutionContext range : partitions.values()) {
+            Supplier<KeysetItemReader<String>> readers = () -> reader()
+                .keyRange(KeyRangePartitioner.after(range), KeyRangePartitioner.upTo(range))
+                .build();
+            List<String> read = readAcrossARestart(readers);
+            assertThat(read).containsExactlyElementsOf(readAll(readers.get(), new ExecutionContext()));
+            keys.addAll(read);
+        }
+        assertThat(keys).containsExactlyElementsOf(this.allKeys);
+    }
 
-        assertThat(readAcrossARestart(() -> reader().shareRanges(datasets, job, "companies").build()))
-            .containsExactlyElementsOf(this.allKeys);
-
-        assertThatThrownBy(() -> reader().shareRanges(datasets, job, " ").build())
-            .hasMessageContaining("shareRanges(...) needs the job datasets, the job execution and a name");
+    /** Columnar pages hand out the same rows in the same order as the ResultSet's, computed columns included. */
+    @Test
+    void columnarPagesReadWhatResultSetPagesRead() throws Exception {
+        KeysetItemReader.Builder<String> rows = reader().computed("upper(status) || ':' || length(name)");
+        List<String> byResultSet = readAll(rows.rowMapper((rs, row) -> rs.getString(1) + "/" + rs.getString(2) + "/"
+                + rs.getString(3)).build(), new ExecutionContext());
+        List<String> columnar = readAll(reader().computed("upper(status) || ':' || length(name)").rowMapper(null)
+            .columnarRows((chunk, items) -> {
+                DuckDBReadableVector keys = chunk.vector(0);
+                DuckDBReadableVector names = chunk.vector(1);
+                DuckDBReadableVector computed = chunk.vector(2);
+                for (long row = 0; row < chunk.rowCount(); row++) {
+                    items.add(keys.getString(row) + "/" + names.getString(row) + "/" + computed.getString(row));
+                }
+            })
+            .build(), new ExecutionContext());
+        assertThat(columnar).hasSize(this.allKeys.size()).containsExactlyElementsOf(byResultSet);
+        assertThat(columnar.get(0)).startsWith(this.allKeys.get(0) + "/Company ");
     }
 
     @Test
@@ -178,25 +202,6 @@ class KeysetItemReaderTest {
             assertThat(checkpoint.lastKey()).isNull();
         }
         assertThat(DuckDbFiles.column(targetFile, "SELECT task FROM done")).containsExactly("B");
-    }
-
-    @Test
-    void pagesThroughRowsLoadedOnceExactlyAsThroughTheDatabase() throws Exception {
-        LoadedRows<String> loaded = LoadedRows.load(this.source, reader().build().getQuery(), (rs, row) -> rs.getString(1));
-        assertThat(readAll(reader().preloaded(loaded).build(), new ExecutionContext())).containsExactlyElementsOf(this.allKeys);
-
-        // Restart from the ExecutionContext: DuckDB finds where the saved key falls in the loaded rows.
-        KeysetItemReader<String> first = reader().preloaded(loaded).build();
-        ExecutionContext context = new ExecutionContext();
-        first.open(context);
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 23; i++) {
-            keys.add(first.read());
-        }
-        first.update(context);
-        first.close();
-        keys.addAll(readAll(reader().preloaded(loaded).build(), context));
-        assertThat(keys).containsExactlyElementsOf(this.allKeys);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.duckbatch.core.sql;
 import java.nio.file.Path;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.support.DuckDbFiles;
@@ -109,38 +108,49 @@ class KeysetRangeInsertTaskletTest {
     }
 
     /**
-     * Tasks of one job that start from the beginning take the ranges the first one found (rows
-     * added to the source later are not in them); a resuming task finds its own.
+     * Two tasks share the table by key range; one resumes after a crash: it goes on after the
+     * destination's MAX(k) within its own range, however far the other range got.
      */
     @Test
-    void tasksStartingFromTheBeginningShareTheRangesOfTheirJob() throws Exception {
+    void tasksOfKeyRangesWriteTheirOwnRowsAndResumeWithinTheirRange() throws Exception {
         Path source = source();
         Path target = this.dir.resolve("target.duckdb");
+        // The second range (0500, 0999] is complete; the first committed up to k = 0299, then died.
         DuckDbFiles.execute(target, "CREATE TABLE squares (task VARCHAR, k VARCHAR, square BIGINT)",
-                "INSERT INTO squares SELECT 't3', printf('%04d', i), i * i FROM range(300) t(i) WHERE i % 3 = 0");
-        JobDatasets datasets = new JobDatasets();
-        JobExecution job = this.step.getJobExecution();
+                "INSERT INTO squares SELECT 't', printf('%04d', i), i * i FROM range(300) t(i) WHERE i % 3 = 0",
+                "INSERT INTO squares SELECT 't', printf('%04d', i), i * i FROM range(501, 1000) t(i) WHERE i % 3 = 0");
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
-            StepContribution first = new StepContribution(this.step);
-            runToEnd(tasklet(database, source, "t1").shareRanges(datasets, job, "numbers").build(), first);
-            DuckDbFiles.execute(source, "INSERT INTO numbers SELECT printf('%04d', i), i FROM range(1000, 1100) t(i)");
-
-            StepContribution second = new StepContribution(this.step);
-            runToEnd(tasklet(database, source, "t2").shareRanges(datasets, job, "numbers").build(), second);
-            StepContribution resuming = new StepContribution(this.step);
             this.step.getExecutionContext().putString("duckbatch.checkpoint.started", "true");
-            runToEnd(tasklet(database, source, "t3").shareRanges(datasets, job, "numbers").build(), resuming);
+            StepContribution resuming = new StepContribution(this.step);
+            runToEnd(keyRangeTasklet(database, source, null, "0500"), resuming);
+            // Read again from 0298 (0298 and 0299 wrote nothing), up to 0500 only.
+            assertThat(resuming.getReadCount()).isEqualTo(500 - 297);
+        }
+        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares")).isEqualTo(334);
+        assertThat(DuckDbFiles.count(target, "SELECT count(DISTINCT k) FROM squares")).isEqualTo(334);
 
-            assertThat(first.getReadCount()).isEqualTo(1000);
-            assertThat(second.getReadCount()).isEqualTo(1000);
-            assertThat(resuming.getReadCount()).isEqualTo(1100 - 298);
-        }
-        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE task = 't2'")).isEqualTo(334);
-        assertThat(DuckDbFiles.count(target, "SELECT count(DISTINCT k) FROM squares WHERE task = 't3'")).isEqualTo(334 + 33);
+        // A fresh start of the second range clears its rows only, then writes them again.
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
-            assertThatThrownBy(() -> tasklet(database, source, "t4").shareRanges(datasets, null, "numbers").build())
-                .hasMessageContaining("shareRanges(...) needs the job execution and a name");
+            this.step.getExecutionContext().remove("duckbatch.checkpoint.started");
+            StepContribution fresh = new StepContribution(this.step);
+            runToEnd(keyRangeTasklet(database, source, "0500", null), fresh);
+            assertThat(fresh.getReadCount()).isEqualTo(499);
         }
+        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE square = CAST(k AS BIGINT) ^ 2")).isEqualTo(334);
+    }
+
+    private KeysetRangeInsertTasklet keyRangeTasklet(DuckDbDataSource target, Path source, String after, String upTo) {
+        return KeysetRangeInsertTasklet.builder()
+            .name("numbers")
+            .target(target)
+            .source("src", source)
+            .keys("numbers", "k")
+            .keyRange(after, upTo)
+            .rangeSize(100)
+            .insert(INSERT, "t")
+            .checkpoint(DestinationCheckpoint.builder().destination(target).table("squares").keyColumn("k").keyRange(after, upTo)
+                .build())
+            .build();
     }
 
     @Test

@@ -44,8 +44,7 @@ class CompanyScoringJobTest {
         assertThat(expected).hasSizeGreaterThan(1000);
         assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
         assertThat(output.getOut()).contains("Generating demo source")
-            .contains("Load decision for companies: load once into memory")
-            .contains("Phase timing for scoreRticCode:RTIC01")
+            .contains("Phase timing for scoreCompanyRange:companies-0001")
             .containsPattern("read\\s+\\d+")
             .contains("Phase timing for job companyScoring execution 1")
             .contains("companyScoring execution 1 COMPLETED");
@@ -58,14 +57,13 @@ class CompanyScoringJobTest {
         }
     }
 
-    /** Tasks run 1, 2 or 4 at a time, reading in chunks or from one loaded copy: same output. */
-    @ParameterizedTest(name = "concurrency {0}, load-mode {1}")
-    @CsvSource({ "1, chunked", "2, chunked", "4, chunked", "4, memory" })
-    void concurrencyAndLoadModeDoNotChangeTheScores(int concurrency, String loadMode, CapturedOutput output)
-            throws Exception {
-        assertThat(run("--duckbatch.concurrency=" + concurrency, "--duckbatch.load-mode=" + loadMode)).isZero();
-        assertThat(output.getOut()).contains("Load decision for companies: "
-                + (loadMode.equals("chunked") ? "read in chunks" : "load once into memory"));
+    /** Tasks (key ranges, four per thread) run 1, 2 or 4 at a time: same output. */
+    @ParameterizedTest(name = "concurrency {0}")
+    @CsvSource({ "1", "2", "4" })
+    void concurrencyDoesNotChangeTheScores(int concurrency, CapturedOutput output) throws Exception {
+        assertThat(run("--duckbatch.concurrency=" + concurrency)).isZero();
+        assertThat(output.getOut()).contains("[scoreCompanyRange:companies-%04d] COMPLETED".formatted(4 * concurrency))
+            .doesNotContain("companies-%04d".formatted(4 * concurrency + 1));
         if (concurrency > 1) {
             // The log file names the thread of each line: the last pool thread ran tasks too.
             assertThat(Files.readString(this.dir.resolve("duckbatch.log"))).contains("[duckbatch-task-" + concurrency + "]");
@@ -74,7 +72,7 @@ class CompanyScoringJobTest {
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
     }
 
-    /** udf mode: the scorer as DuckDB functions, one INSERT ... SELECT per keyset range. */
+    /** udf mode: the scorer as a DuckDB function, one INSERT ... SELECT per keyset range of a task. */
     @ParameterizedTest(name = "concurrency {0}")
     @CsvSource({ "1", "2" })
     void udfModeWritesTheScoresOfTheChunkMode(int concurrency, CapturedOutput output) throws Exception {
@@ -82,35 +80,57 @@ class CompanyScoringJobTest {
                 "--duckbatch.concurrency=" + concurrency, "--duckbatch.progress-interval=0s")).isZero();
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
-        // 20,000 companies in ranges of 1,500: 14 INSERTs per task.
-        assertThat(output.getOut()).containsPattern("insert\\s+14\\s")
-            .contains("[scoreRticCode:RTIC01] 1,500 / 20,000 rows (7.5%)")
-            .contains("[scoreRticCode:RTIC01] COMPLETED: 20,000 rows read");
+        // 20,000 companies in 4 tasks per thread, each in ranges of 1,500.
+        int perTask = 20_000 / (4 * concurrency);
+        assertThat(output.getOut()).containsPattern("insert\\s+" + ((perTask + 1499) / 1500) + "\\s")
+            .contains("[scoreCompanyRange:companies-0001] 1,500 / %,d rows (%.1f%%)".formatted(perTask, 150_000.0 / perTask))
+            .contains("[scoreCompanyRange:companies-0001] COMPLETED: %,d rows read".formatted(perTask));
     }
 
-    /** NULL names and SIC codes, NULL list elements, case, repeats and separators: both modes agree. */
+    /**
+     * NULL names and SIC codes, NULL list elements, case, repeats and separators, SIC codes
+     * with spaces, backslashes or nothing, codes with NULL keyword or prefix lists: both modes
+     * write what the plain loop computes.
+     */
     @Test
     void udfAndChunkModesAgreeOnAwkwardRows() throws Exception {
         Path source = this.dir.resolve("awkward.duckdb");
         DuckDbFiles.execute(source,
                 "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])",
                 "INSERT INTO rtic_codes VALUES ('R1', 'Software', ['Software', 'data', 'AI'], ['62', '631']),"
-                        + " ('R2', 'Food', ['bakery'], ['107'])",
+                        + " ('R2', 'Food', ['bakery'], ['107']), ('R3', 'No keywords', NULL, ['6', NULL]),"
+                        + " ('R4', 'No prefixes', ['bakery', NULL, 'DATA'], NULL), ('R5', 'Odd codes', ['ai'], ['62 ', 'z\\', ''])",
                 "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])",
                 "INSERT INTO companies VALUES ('01', 'SOFTWARE & Data Ltd', ['62012']), ('02', NULL, ['62012']),"
                         + " ('03', 'data-data software', NULL), ('04', ' ai/Software', [NULL, '63110']),"
                         + " ('05', 'Softwares Ltd', ['6']), ('06', 'Bakery, bakery', ['10710', NULL]),"
-                        + " ('07', 'Café Data AI', []), ('08', '', ['107']), ('09', 'Data', ['99999', '62'])");
+                        + " ('07', 'Café Data AI', []), ('08', '', ['107']), ('09', 'Data', ['99999', '62']),"
+                        + " ('10', 'AI', ['62 12']), ('11', 'ai', ['']), ('12', 'Ai', ['z\\q']), ('13', 'AI', ['x y', 'q'])");
         // 0.3: a SIC prefix alone passes; 0.5: only names with a keyword reach the udf.
         for (String threshold : new String[] { "0.3", "0.5" }) {
             assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=" + threshold)).isZero();
             List<List<Object>> chunk = DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL);
-            assertThat(chunk).hasSizeGreaterThanOrEqualTo(threshold.equals("0.3") ? 7 : 4);
+            assertThat(chunk).hasSizeGreaterThanOrEqualTo(threshold.equals("0.3") ? 7 : 4)
+                .isEqualTo(ExpectedScores.compute(source, Double.parseDouble(threshold)));
             assertThat(run("--duckbatch.source=" + source, "--duckbatch.scoring.threshold=" + threshold,
                     "--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=4")).isZero();
             assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).as(threshold)
                 .isEqualTo(chunk);
         }
+    }
+
+    @Test
+    void repeatedOrNullCodesAreRefusedBeforeWritingAnything(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("codes.duckdb");
+        DuckDbFiles.execute(source,
+                "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])",
+                "INSERT INTO rtic_codes VALUES ('R1', 'A', ['a'], []), ('R1', 'B', ['b'], []), (NULL, 'C', ['c'], [])",
+                "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])",
+                "INSERT INTO companies VALUES ('01', 'a b c', [])");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Table rtic_codes of " + source
+                + " has 1 NULL and 1 repeated rtic_code value(s): give every code one row");
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
     }
 
     @Test

@@ -34,6 +34,9 @@ class RticScoreFunctionsTest {
     @Test
     void candidatesKeepEveryNameWithAKeywordAndDropOthers() throws Exception {
         RticScorer scorer = new RticScorer(new RticCode("R", "R", KEYWORDS, List.of("62")), 0.5);
+        // Split over two codes: the filter takes every code's keywords.
+        CompanyScorer allCodes = new CompanyScorer(List.of(new RticCode("R1", "R", KEYWORDS.subList(0, 4), List.of("62")),
+                new RticCode("R2", "R", KEYWORDS.subList(4, KEYWORDS.size()), List.of("63"))), 0.5);
         String[] pieces = { "software", "SOFTWARE", "Data", "dAtA", "İRON", "iron", "\u212AILO", "KILO", "café", "CAFÉ",
                 "δέλτα", "δελτα", "½", "\uD801\uDC00X", "\uD801\uDC28X", "e-commerce", "soft", "ware", "Ltd", " ", "-", "😀",
                 "" };
@@ -61,7 +64,7 @@ class RticScoreFunctionsTest {
                 }
             }
             try (ResultSet rs = statement
-                .executeQuery("SELECT id FROM names WHERE " + RticScoreFunctions.candidates(scorer, "name"))) {
+                .executeQuery("SELECT id FROM names WHERE " + RticScoreFunctions.candidates(allCodes, "name"))) {
                 while (rs.next()) {
                     candidates.add(rs.getInt(1));
                 }
@@ -81,9 +84,10 @@ class RticScoreFunctionsTest {
 
     @Test
     void noFilterWhenASicPrefixAlonePasses() {
-        RticScorer sicAlonePasses = new RticScorer(new RticCode("R", "R", KEYWORDS, List.of("62")), RticScorer.SIC_WEIGHT);
+        CompanyScorer sicAlonePasses = new CompanyScorer(List.of(new RticCode("R", "R", KEYWORDS, List.of("62"))),
+                RticScorer.SIC_WEIGHT);
         assertThat(RticScoreFunctions.candidates(sicAlonePasses, "name")).isEqualTo("TRUE");
-        RticScorer noKeywordCanMatch = new RticScorer(new RticCode("R", "R", List.of(""), List.of("62")), 0.5);
+        CompanyScorer noKeywordCanMatch = new CompanyScorer(List.of(new RticCode("R", "R", List.of(""), List.of("62"))), 0.5);
         assertThat(RticScoreFunctions.candidates(noKeywordCanMatch, "name")).isEqualTo("FALSE");
     }
 
