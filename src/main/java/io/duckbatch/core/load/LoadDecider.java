@@ -1,11 +1,8 @@
 package io.duckbatch.core.load;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -15,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import io.duckbatch.core.read.KeysetQuery;
 
 /**
- * Rule 1: before a step needs a dataset several times, measure it in DuckDB (rows, and an
- * estimate of its size as Java objects from a sample of its text width) against the heap
+ * Rule 1: before a step needs a dataset several times, measure it in DuckDB (rows, and the
+ * heap they would take once loaded, sampled by {@link RowHeapEstimate}) against the heap
  * the JVM has left, and load it once when it takes under half of that; otherwise it stays
  * chunked. {@link LoadMode} can force either. The decision and its numbers are logged.
  */
@@ -25,12 +22,7 @@ public final class LoadDecider {
     /** Share of the available heap a loaded dataset may take (rule 1: under 50%). */
     static final double SHARE_OF_AVAILABLE = 0.5;
 
-    /** Bytes of object headers and references per row, and per String-like field. */
-    static final int ROW_OVERHEAD = 32;
-
-    static final int FIELD_OVERHEAD = 48;
-
-    private static final int SAMPLE_ROWS = 10_000;
+    private static final JvmLayout LAYOUT = JvmLayout.current();
 
     private static final Logger log = LoggerFactory.getLogger(LoadDecider.class);
 
@@ -55,13 +47,12 @@ public final class LoadDecider {
 
     public LoadDecision decide() throws SQLException {
         long rows;
-        double averageChars;
+        double rowBytes;
         try (Connection connection = this.dataSource.getConnection()) {
             rows = this.query.countRemaining(connection, null);
-            averageChars = averageTextWidth(connection);
+            rowBytes = RowHeapEstimate.averageBytes(connection, this.query, LAYOUT);
         }
-        int fields = this.query.columns().size();
-        long estimatedBytes = (long) (rows * (ROW_OVERHEAD + fields * FIELD_OVERHEAD + averageChars));
+        long estimatedBytes = (long) (rows * rowBytes);
         long available = this.availableBytes.getAsLong();
         boolean loadOnce = switch (this.mode) {
             case MEMORY -> true;
@@ -72,19 +63,6 @@ public final class LoadDecider {
                 estimatedBytes, available);
         log.info("Load decision for {}", decision);
         return decision;
-    }
-
-    private double averageTextWidth(Connection connection) throws SQLException {
-        String width = this.query.columns()
-            .stream()
-            .map(column -> "coalesce(strlen(CAST(" + column + " AS VARCHAR)), 0)")
-            .collect(Collectors.joining(" + "));
-        String sql = "SELECT coalesce(avg(" + width + "), 0) FROM (SELECT * FROM " + this.query.table()
-                + " USING SAMPLE " + SAMPLE_ROWS + " ROWS)";
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getDouble(1);
-        }
     }
 
     /** Heap the JVM can still give: its maximum less what is in use now. */

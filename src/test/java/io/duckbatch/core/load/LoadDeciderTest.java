@@ -34,8 +34,10 @@ class LoadDeciderTest {
             assertThat(fits.loadOnce()).isTrue();
             assertThat(fits.forced()).isFalse();
             assertThat(fits.rows()).isEqualTo(10_000);
-            // Two text fields of 8 and 30 characters plus object overhead per row.
-            long perRow = LoadDecider.ROW_OVERHEAD + 2 * LoadDecider.FIELD_OVERHEAD + 38;
+            // A row object with two references, its two slots, Strings of 8 and 30 ASCII chars:
+            // 24 + 8 + (24 + 24) + (24 + 48) = 152 bytes with compressed oops.
+            JvmLayout layout = JvmLayout.current();
+            long perRow = layout.object(2, 0) + 2 * layout.referenceBytes() + string(layout, 8) + string(layout, 30);
             assertThat(fits.estimatedBytes()).isEqualTo(10_000 * perRow);
 
             long available = 2 * fits.estimatedBytes();
@@ -43,6 +45,11 @@ class LoadDeciderTest {
             assertThat(tooBig.loadOnce()).as("exactly half is not under half").isFalse();
             assertThat(tooBig.toString()).contains("read in chunks").contains("10,000 rows");
         }
+    }
+
+    /** A String and its byte[] of one byte a char. */
+    private static long string(JvmLayout layout, int chars) {
+        return layout.object(1, 6) + JvmLayout.align(layout.arrayHeader() + chars);
     }
 
     @Test
