@@ -13,7 +13,26 @@ import org.springframework.boot.web.server.PortInUseException;
 public class DuckbatchApplication {
 
     public static void main(String[] args) {
+        loadDuckDbInTheBackground();
         System.exit(run(args));
+    }
+
+    /**
+     * DuckDB's driver unpacks and loads its native library (about 70 MB) on first use, which
+     * took a third of a second of the first step; done while Spring starts, on another
+     * thread, it costs a job nothing. The first connection waits for it if it is not done.
+     */
+    private static void loadDuckDbInTheBackground() {
+        Thread loader = new Thread(() -> {
+            try {
+                Class.forName("org.duckdb.DuckDBNative", true, DuckbatchApplication.class.getClassLoader());
+            }
+            catch (ClassNotFoundException | LinkageError ex) {
+                // The first connection reports it.
+            }
+        }, "duckdb-native-loader");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** Runs the application and returns the process exit code (0 = job completed). */

@@ -25,7 +25,7 @@ public class DuckbatchProperties {
     private Path target;
 
     /** Items per chunk: one DuckDB transaction and one repository update each. */
-    private int chunkSize = 10_000;
+    private int chunkSize = 50_000;
 
     /** Rows per keyset page query. */
     private int pageSize = 50_000;

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
 import io.duckbatch.support.PrometheusText;
 import io.duckbatch.support.PrometheusText.Sample;
 import org.junit.jupiter.api.AfterAll;
@@ -54,8 +55,8 @@ class ActuatorEndpointTest {
 
     private static final int COMPANIES = 200_000;
 
-    /** Tasks of companyScoring at concurrency 1: key ranges, four per thread. */
-    private static final int TASKS = 4;
+    /** Tasks of companyScoring at concurrency 1: key ranges, a few per thread. */
+    private static final int TASKS = CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

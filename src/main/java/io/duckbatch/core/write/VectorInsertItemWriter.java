@@ -2,7 +2,7 @@ package io.duckbatch.core.write;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +59,8 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
 
     private Connection connection;
 
+    private PreparedStatement insertStatement;
+
     /** The chunk being written: read by the table function during this writer's INSERT. */
     private List<? extends T> items = List.of();
 
@@ -90,6 +92,8 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
             TableCheck.requireColumns(this.connection, this.dataSource.toString(), this.table,
                     this.columns.stream().map(c -> c.name).toList());
             DuckDBFunctions.tableFunction().withName(this.function).withFunction(new ChunkSource()).register(this.connection);
+            // Planned once; each chunk only runs it.
+            this.insertStatement = this.connection.prepareStatement(this.insert);
         }
         catch (SQLException | RuntimeException ex) {
             close();
@@ -106,10 +110,10 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
         if (this.connection == null) {
             throw new IllegalStateException("Writer for table '" + this.table + "' is not open");
         }
-        try (var t = this.timer.track("write"); Statement statement = this.connection.createStatement()) {
+        try (var t = this.timer.track("write")) {
             this.items = chunk.getItems();
             // One statement on an auto-commit connection: one transaction, all rows or none.
-            statement.execute(this.insert);
+            this.insertStatement.execute();
         }
         finally {
             this.items = List.of();
@@ -120,12 +124,16 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
     public void close() {
         if (this.connection != null) {
             try {
+                if (this.insertStatement != null) {
+                    this.insertStatement.close();
+                }
                 this.connection.close();
             }
             catch (SQLException ex) {
                 throw new ItemStreamException("Cannot close writer for table '" + this.table + "'", ex);
             }
             finally {
+                this.insertStatement = null;
                 this.connection = null;
             }
         }

@@ -112,16 +112,26 @@ public final class CompanyScorer implements BatchTransformer<Company, List<RticS
 
     /** The company's rows, one per passing code in code order, or {@code null} when none passes. */
     public List<RticScore> transform(Company company, Matches matches) {
-        int passing = score(company.name(), company.sicCodes(), matches);
-        if (passing == 0) {
-            return null;
+        List<RticScore> rows = new ArrayList<>(2);
+        addRows(company, matches, rows);
+        return rows.isEmpty() ? null : rows;
+    }
+
+    /** The rows of every company of the batch, company by company, or {@code null} when none passes. */
+    public List<RticScore> transform(List<Company> companies, Matches matches) {
+        List<RticScore> rows = new ArrayList<>(companies.size());
+        for (Company company : companies) {
+            addRows(company, matches, rows);
         }
-        List<RticScore> rows = new ArrayList<>(passing);
+        return rows.isEmpty() ? null : rows;
+    }
+
+    private void addRows(Company company, Matches matches, List<RticScore> rows) {
+        int passing = score(company.name(), company.sicCodes(), matches);
         for (int p = 0; p < passing; p++) {
             int code = matches.passing[p];
             rows.add(new RticScore(this.codes[code], company.companyNumber(), matches.score[p], matches.keywords(code)));
         }
-        return rows;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.duckbatch.jobs.scoring;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 import io.duckbatch.config.DuckbatchProperties;
@@ -15,6 +17,7 @@ import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.PerStepExecution;
+import io.duckbatch.core.step.RowBatchCounts;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.ProgressMeters;
@@ -29,6 +32,8 @@ import org.duckdb.DuckDBReadableVector;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.ItemReadListener;
+import org.springframework.batch.core.listener.ItemWriteListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
@@ -51,7 +56,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * per thread so the last wave is short); a task reads its range once, cuts each name into
  * tokens once and checks them against every code through one keyword index
  * ({@link CompanyScorer}), and writes all codes' rows of a chunk of companies in one
- * transaction. Completed tasks are skipped on restart (job repository); an interrupted task
+ * transaction. Items are batches of companies, one per DuckDB data chunk read
+ * ({@value #BATCH} companies), so Spring Batch's per-item path is taken once per batch;
+ * {@link RowBatchCounts} keeps the step's counts in companies read and rows written. Completed tasks are skipped on restart (job repository); an interrupted task
  * resumes after the {@code MAX(company_number)} of {@code rtic_scores} within its range:
  * every row of a company commits with the company's chunk, so every company up to that
  * key is done.
@@ -67,8 +74,11 @@ public class CompanyScoringJobConfiguration {
             + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL, score DOUBLE NOT NULL,"
             + " matched_keywords VARCHAR[])";
 
+    /** Companies per item: DuckDB's data chunk (vector) size. */
+    static final int BATCH = 2048;
+
     /** Tasks per thread: more tasks than threads, so that the last wave is short. */
-    static final int PARTITIONS_PER_THREAD = 4;
+    public static final int PARTITIONS_PER_THREAD = 2;
 
     private static final String READER_NAME = "companies";
 
@@ -141,7 +151,9 @@ public class CompanyScoringJobConfiguration {
             return scoreCompanyRangeInEngine(jobRepository, transactionManager, properties, sourceDatabase, targetDatabase,
                     stepTimers, phaseTimingListener, scoringProgress);
         }
-        return new StepBuilder("scoreCompanyRange", jobRepository).<Company, List<RticScore>>chunk(properties.getChunkSize())
+        // duckbatch.chunk-size counts companies: whole batches of them per chunk.
+        int batchesPerChunk = Math.max(1, properties.getChunkSize() / BATCH);
+        return new StepBuilder("scoreCompanyRange", jobRepository).<List<Company>, List<RticScore>>chunk(batchesPerChunk)
             .transactionManager(transactionManager)
             .reader(PerStepExecution.reader(step -> scoringReader(step, sourceDatabase, targetDatabase, properties,
                     stepTimers.forStep(step))))
@@ -149,10 +161,14 @@ public class CompanyScoringJobConfiguration {
                     step -> scoringProcessor(sourceDatabase, properties, stepTimers.forStep(step))))
             .writer(PerStepExecution.writer(
                     step -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, stepTimers.forStep(step)))))
+            .listener((ItemReadListener<Collection<?>>) ROW_COUNTS)
+            .listener((ItemWriteListener<Collection<?>>) ROW_COUNTS)
             .listener(phaseTimingListener)
             .listener(scoringProgress)
             .build();
     }
+
+    private static final RowBatchCounts ROW_COUNTS = new RowBatchCounts();
 
     /**
      * udf mode: the same step name, ranges and resume, but the {@link CompanyScorer} runs as a
@@ -208,8 +224,8 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
-    /** The task's key range of companies, page by page, read column by column. */
-    private static KeysetItemReader<Company> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
+    /** The task's key range of companies, page by page, read column by column in batches. */
+    private static KeysetItemReader<List<Company>> scoringReader(StepExecution step, DuckDbDataSource sourceDatabase,
             DuckDbDataSource targetDatabase, DuckbatchProperties properties, SimplerTimer timer) {
         ExecutionContext range = step.getExecutionContext();
         return companyReader(sourceDatabase, properties)
@@ -219,9 +235,9 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
-    private static KeysetItemReader.Builder<Company> companyReader(DuckDbDataSource sourceDatabase,
+    private static KeysetItemReader.Builder<List<Company>> companyReader(DuckDbDataSource sourceDatabase,
             DuckbatchProperties properties) {
-        return KeysetItemReader.<Company>builder()
+        return KeysetItemReader.<List<Company>>builder()
             .name(READER_NAME)
             .dataSource(sourceDatabase)
             .table("companies")
@@ -232,25 +248,28 @@ public class CompanyScoringJobConfiguration {
             .columnarRows(CompanyScoringJobConfiguration::companies);
     }
 
-    /** Rows of {@code SELECT company_number, name, <SIC codes as text>}, read column by column. */
-    private static void companies(DuckDBDataChunkReader chunk, List<? super Company> items) {
+    /** A data chunk of {@code SELECT company_number, name, <SIC codes as text>}, read column by column: one batch. */
+    private static void companies(DuckDBDataChunkReader chunk, List<? super List<Company>> items) {
         DuckDBReadableVector numbers = chunk.vector(0);
         DuckDBReadableVector names = chunk.vector(1);
         DuckDBReadableVector sicCodes = chunk.vector(2);
-        for (long row = 0, rows = chunk.rowCount(); row < rows; row++) {
-            items.add(new Company(numbers.getString(row), names.getString(row),
-                    SicCodesText.decode(sicCodes.getString(row))));
+        int rows = (int) chunk.rowCount();
+        Company[] batch = new Company[rows];
+        for (int row = 0; row < rows; row++) {
+            batch[row] = new Company(numbers.getString(row), names.getString(row),
+                    SicCodesText.decode(sicCodes.getString(row)));
         }
+        items.add(Arrays.asList(batch));
     }
 
     /** One scorer per task, with its own scratch space for the company at hand. */
-    private static BatchTransformerItemProcessor<Company, List<RticScore>> scoringProcessor(
+    private static BatchTransformerItemProcessor<List<Company>, List<RticScore>> scoringProcessor(
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties, SimplerTimer timer) {
-        return BatchTransformerItemProcessor.<Company, List<RticScore>>builder()
+        return BatchTransformerItemProcessor.<List<Company>, List<RticScore>>builder()
             .transformer(stepExecution -> {
                 CompanyScorer scorer = loadScorer(sourceDatabase, properties);
                 CompanyScorer.Matches matches = scorer.newMatches();
-                return company -> scorer.transform(company, matches);
+                return companies -> scorer.transform(companies, matches);
             })
             .timer(timer)
             .build();

@@ -119,13 +119,12 @@ final class RticScoreFunctions {
         DuckDBReadableVector sicCodes = rows.vector(1);
         CompanyScorer.Matches matches = scorer.newMatches();
         StringBuilder scored = new StringBuilder();
-        long count = rows.rowCount();
-        for (long row = 0; row < count; row++) {
-            String name = names.isNull(row) ? null : names.getString(row);
-            List<String> sics = sicCodes.isNull(row) ? null : SicCodesText.decode(sicCodes.getString(row));
+        String[] results = new String[(int) rows.rowCount()];
+        for (int row = 0; row < results.length; row++) {
+            String name = names.getString(row);
+            List<String> sics = SicCodesText.decode(sicCodes.getString(row));
             int passing = scorer.score(name, sics, matches);
             if (passing == 0) {
-                out.setNull(row);
                 continue;
             }
             scored.setLength(0);
@@ -137,7 +136,14 @@ final class RticScoreFunctions {
                     scored.append((k > 0) ? "," : "").append(keywords.get(k));
                 }
             }
-            out.setString(row, scored.toString());
+            results[row] = scored.toString();
+        }
+        // One JNI call for the vector's strings, then the NULLs (no code passes) one by one.
+        out.setStrings(0, results);
+        for (int row = 0; row < results.length; row++) {
+            if (results[row] == null) {
+                out.setNull(row);
+            }
         }
     }
 

@@ -57,13 +57,14 @@ class CompanyScoringJobTest {
         }
     }
 
-    /** Tasks (key ranges, four per thread) run 1, 2 or 4 at a time: same output. */
+    /** Tasks (key ranges, a few per thread) run 1, 2 or 4 at a time: same output. */
     @ParameterizedTest(name = "concurrency {0}")
     @CsvSource({ "1", "2", "4" })
     void concurrencyDoesNotChangeTheScores(int concurrency, CapturedOutput output) throws Exception {
         assertThat(run("--duckbatch.concurrency=" + concurrency)).isZero();
-        assertThat(output.getOut()).contains("[scoreCompanyRange:companies-%04d] COMPLETED".formatted(4 * concurrency))
-            .doesNotContain("companies-%04d".formatted(4 * concurrency + 1));
+        int tasks = CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD * concurrency;
+        assertThat(output.getOut()).contains("[scoreCompanyRange:companies-%04d] COMPLETED".formatted(tasks))
+            .doesNotContain("companies-%04d".formatted(tasks + 1));
         if (concurrency > 1) {
             // The log file names the thread of each line: the last pool thread ran tasks too.
             assertThat(Files.readString(this.dir.resolve("duckbatch.log"))).contains("[duckbatch-task-" + concurrency + "]");
@@ -80,8 +81,8 @@ class CompanyScoringJobTest {
                 "--duckbatch.concurrency=" + concurrency, "--duckbatch.progress-interval=0s")).isZero();
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
             .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
-        // 20,000 companies in 4 tasks per thread, each in ranges of 1,500.
-        int perTask = 20_000 / (4 * concurrency);
+        // 20,000 companies in a few tasks per thread, each in ranges of 1,500.
+        int perTask = 20_000 / (CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD * concurrency);
         assertThat(output.getOut()).containsPattern("insert\\s+" + ((perTask + 1499) / 1500) + "\\s")
             .contains("[scoreCompanyRange:companies-0001] 1,500 / %,d rows (%.1f%%)".formatted(perTask, 150_000.0 / perTask))
             .contains("[scoreCompanyRange:companies-0001] COMPLETED: %,d rows read".formatted(perTask));

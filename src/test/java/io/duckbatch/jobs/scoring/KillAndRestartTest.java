@@ -40,6 +40,11 @@ class KillAndRestartTest {
     /** Arguments after the common ones, e.g. the scoring mode. */
     private List<String> extra = List.of();
 
+    /** Companies of the kill tests, and their tasks: two threads, key ranges. */
+    private static final int COMPANIES = 200_000;
+
+    private static final int TASKS = 2 * CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD;
+
     private TestJobRepository repository(String kind) throws Exception {
         this.repository = TestJobRepository.open(kind, this.dir);
         return this.repository;
@@ -54,15 +59,15 @@ class KillAndRestartTest {
 
     /**
      * The same command every time; {@code slow} for the SIGTERM and stop tests, which spend
-     * seconds on a second launch first: one task at a time over more companies (more data,
-     * not a slower job), so the first is still running.
+     * seconds on a second launch first: one task at a time over more companies in more,
+     * smaller chunks (more data, not a slower job), so the first is still running.
      */
     private List<String> command(boolean slow) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir,
-                "--duckbatch.demo.rows=" + (slow ? 1_000_000 : 200_000),
-                "--duckbatch.page-size=1000", "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
+                "--duckbatch.demo.rows=" + (slow ? 1_000_000 : COMPANIES),
+                "--duckbatch.page-size=" + (slow ? 300 : 1000), "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
                 "--management.server.port=-1"));
         command.add("--duckbatch.concurrency=" + (slow ? 1 : 2));
         command.addAll(this.repository.arguments());
@@ -190,12 +195,12 @@ class KillAndRestartTest {
         // Every task completed exactly once: tasks completed before a kill were not run again.
         assertThat(repository.column("SELECT STEP_NAME FROM BATCH_STEP_EXECUTION"
                 + " WHERE STEP_NAME LIKE 'scoreCompanyRange:%' AND STATUS = 'COMPLETED' GROUP BY STEP_NAME HAVING count(*) = 1"))
-            .hasSize(8);
+            .hasSize(TASKS);
         assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION"
-                + " WHERE STEP_NAME LIKE 'scoreCompanyRange:%' AND STATUS = 'COMPLETED'")).isEqualTo(8);
+                + " WHERE STEP_NAME LIKE 'scoreCompanyRange:%' AND STATUS = 'COMPLETED'")).isEqualTo(TASKS);
         // An interrupted task resumed mid-table (after its MAX(company_number)), not from the start.
         assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION done"
-                + " WHERE done.STATUS = 'COMPLETED' AND done.STEP_NAME LIKE 'scoreCompanyRange:%' AND done.READ_COUNT < 25000"
+                + " WHERE done.STATUS = 'COMPLETED' AND done.STEP_NAME LIKE 'scoreCompanyRange:%' AND done.READ_COUNT < " + COMPANIES / TASKS
                 + " AND EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION cut WHERE cut.STEP_NAME = done.STEP_NAME"
                 + " AND cut.STATUS = 'FAILED' AND cut.READ_COUNT > 0)")).isPositive();
 
