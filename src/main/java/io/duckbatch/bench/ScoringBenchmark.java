@@ -42,8 +42,10 @@ import org.springframework.util.FileSystemUtils;
  * {@code bench}: the companyScoring workload four ways, side by side in one process, after
  * a warm-up: stock Spring Batch (on a subset, scaled), duckbatch's chunk path, its udf mode,
  * and plain SQL; then the two writers alone, and keyset against OFFSET paging on a deep
- * table. Prints a table and ratio lines (rows per second over rows per second), the four the
- * issue names last.
+ * table. Prints a table; for each of the four modes its CPU seconds per 1,000,000 rows and
+ * its peak RSS; then ratio lines (rows per second over rows per second, but the last: peak
+ * RSS over peak RSS). CPU and RSS are the whole process's, DuckDB's native threads included,
+ * over the window each mode's seconds are timed on.
  */
 public class ScoringBenchmark {
 
@@ -56,6 +58,9 @@ public class ScoringBenchmark {
     static final int EXECUTE_BATCH_ROWS = 10_000;
 
     public static final long KEYSET_ROWS = 10_000_000;
+
+    /** The job modes, whose CPU time and peak RSS get lines of their own. */
+    private static final List<String> JOB_MODES = List.of("stock", "chunk", "udf", "sql");
 
     private final Path dir;
 
@@ -72,10 +77,14 @@ public class ScoringBenchmark {
     private int runs;
 
     /** One measured mode; {@code note} says when it ran on a subset and its rate was scaled. */
-    record Result(String mode, long rows, double seconds, long peakHeapBytes, String note) {
+    record Result(String mode, long rows, double seconds, ProcessUsage.Usage usage, long peakHeapBytes, String note) {
 
         double rowsPerSecond() {
             return this.rows / this.seconds;
+        }
+
+        double cpuSecondsPerMillionRows() {
+            return this.usage.cpuSeconds() / this.rows * 1e6;
         }
 
     }
@@ -115,6 +124,7 @@ public class ScoringBenchmark {
         Result executeBatch = measure("executeBatch", "JdbcBatchItemWriter alone, rows written, "
                 + String.format(Locale.ROOT, "%,d", EXECUTE_BATCH_ROWS) + " rows, scaled", () -> writeWithExecuteBatch());
         printTable();
+        printUsage();
 
         KeysetTimes pages = pageTimes(keysetRows);
         this.out.printf(Locale.ROOT, "%,d-row table in no key order, %,d-row pages (ms, first / last):"
@@ -128,6 +138,12 @@ public class ScoringBenchmark {
         ratio("udf_vs_sql", udf.rowsPerSecond() / sql.rowsPerSecond());
         ratio("chunk_vs_sql", chunk.rowsPerSecond() / sql.rowsPerSecond());
         ratio("appender_vs_executebatch", appender.rowsPerSecond() / executeBatch.rowsPerSecond());
+        if (chunk.usage().hasPeakRss() && udf.usage().hasPeakRss()) {
+            ratio("chunk_rss_vs_udf", (double) chunk.usage().peakRssBytes() / udf.usage().peakRssBytes());
+        }
+        else {
+            this.out.println("ratio chunk_rss_vs_udf n/a");
+        }
         return this.results;
     }
 
@@ -146,8 +162,11 @@ public class ScoringBenchmark {
         return target;
     }
 
-    /** Rows and seconds of one run; the peak heap is sampled around it. */
-    private record Measured(long rows, double seconds) {
+    /**
+     * Rows, seconds and process usage of one run, seconds and usage over the same window; the
+     * peak heap is sampled around the whole run.
+     */
+    private record Measured(long rows, double seconds, ProcessUsage.Usage usage) {
     }
 
     @FunctionalInterface
@@ -167,7 +186,7 @@ public class ScoringBenchmark {
         finally {
             heap.stop();
         }
-        Result result = new Result(mode, measured.rows(), measured.seconds(), heap.peak(), note);
+        Result result = new Result(mode, measured.rows(), measured.seconds(), measured.usage(), heap.peak(), note);
         this.results.add(result);
         this.out.printf(Locale.ROOT, "  %-12s %,14d rows %9.2f s %,14.0f rows/s%n", mode, result.rows(), result.seconds(),
                 result.rowsPerSecond());
@@ -176,8 +195,8 @@ public class ScoringBenchmark {
 
     /**
      * Runs a job in a context of its own (as {@code java -jar ... run <job>} would), with its
-     * own target and an in-memory job repository; the time is the job execution's, without
-     * the context's start.
+     * own target and an in-memory job repository; the time is the job execution's, the usage
+     * the run's, both without the context's start and close.
      */
     private Measured runJob(String job, Path source, String... extra) throws Exception {
         Path target = freshTarget(job);
@@ -189,6 +208,8 @@ public class ScoringBenchmark {
         args.addAll(Arrays.asList(extra));
         SpringApplication application = new SpringApplication(DuckbatchApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
+        JobRunUsage usage = new JobRunUsage();
+        application.addListeners(usage);
         try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
             JobRepository repository = context.getBean(JobRepository.class);
             JobExecution execution = repository.getLastJobExecution(repository.getLastJobInstance(job));
@@ -200,7 +221,8 @@ public class ScoringBenchmark {
                 .filter(step -> step.getStepName().contains(":"))
                 .mapToLong(StepExecution::getReadCount)
                 .sum();
-            return new Measured(rows, Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9);
+            return new Measured(rows, Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9,
+                    usage.usage());
         }
     }
 
@@ -212,12 +234,13 @@ public class ScoringBenchmark {
             statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
             ReadOnlyAttachment.attach(connection, "source", source);
             long rows = scalar(connection, "SELECT (SELECT count(*) FROM source.companies) * (SELECT count(*) FROM source.rtic_codes)");
+            ProcessUsage usage = ProcessUsage.start();
             long start = System.nanoTime();
             try (PreparedStatement insert = connection.prepareStatement(ScoringSql.insert("source"))) {
                 insert.setDouble(1, 0.5);
                 insert.executeUpdate();
             }
-            return new Measured(rows, (System.nanoTime() - start) / 1e9);
+            return new Measured(rows, (System.nanoTime() - start) / 1e9, usage.stop());
         }
     }
 
@@ -265,11 +288,12 @@ public class ScoringBenchmark {
     }
 
     private static Measured write(ItemWriter<RticScore> writer, List<RticScore> scores, int chunkSize) throws Exception {
+        ProcessUsage usage = ProcessUsage.start();
         long start = System.nanoTime();
         for (int from = 0; from < scores.size(); from += chunkSize) {
             writer.write(new Chunk<>(scores.subList(from, Math.min(scores.size(), from + chunkSize))));
         }
-        return new Measured(scores.size(), (System.nanoTime() - start) / 1e9);
+        return new Measured(scores.size(), (System.nanoTime() - start) / 1e9, usage.stop());
     }
 
     /**
@@ -365,12 +389,41 @@ public class ScoringBenchmark {
 
     private void printTable() {
         this.out.println();
-        this.out.printf(Locale.ROOT, "%-13s %14s %10s %14s %12s  %s%n", "mode", "rows", "seconds", "rows/s", "peak heap", "what");
+        this.out.printf(Locale.ROOT, "%-13s %14s %10s %14s %10s %12s %12s  %s%n", "mode", "rows", "seconds", "rows/s",
+                "CPU s/M", "peak RSS", "peak heap", "what");
         for (Result result : this.results) {
-            this.out.printf(Locale.ROOT, "%-13s %,14d %10.2f %,14.0f %9d MB  %s%n", result.mode(), result.rows(),
-                    result.seconds(), result.rowsPerSecond(), result.peakHeapBytes() >> 20, result.note());
+            this.out.printf(Locale.ROOT, "%-13s %,14d %10.2f %,14.0f %10s %12s %9d MB  %s%n", result.mode(), result.rows(),
+                    result.seconds(), result.rowsPerSecond(), cpuSecondsPerMillion(result),
+                    result.usage().hasPeakRss() ? peakRssMb(result) + " MB" : "n/a", result.peakHeapBytes() >> 20,
+                    result.note());
         }
         this.out.println();
+    }
+
+    /** Three significant digits: the sql mode's CPU per million rows is a few hundredths of a second. */
+    private static String cpuSecondsPerMillion(Result result) {
+        double value = result.cpuSecondsPerMillionRows();
+        int decimals = (value > 0) ? Math.max(0, 2 - (int) Math.floor(Math.log10(value))) : 2;
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private static String peakRssMb(Result result) {
+        return result.usage().hasPeakRss() ? String.valueOf(result.usage().peakRssBytes() >> 20) : "n/a";
+    }
+
+    /** CPU s/M: CPU seconds per 1,000,000 rows (company x code pairs for the job modes). */
+    private void printUsage() {
+        List<Result> jobModes = this.results.stream().filter(result -> JOB_MODES.contains(result.mode())).toList();
+        for (Result result : jobModes) {
+            this.out.println("cpu_seconds_per_million " + result.mode() + " " + cpuSecondsPerMillion(result));
+        }
+        for (Result result : jobModes) {
+            this.out.println("peak_rss_mb " + result.mode() + " " + peakRssMb(result));
+        }
+        jobModes.stream()
+            .filter(result -> !result.usage().hasPeakRss())
+            .findFirst()
+            .ifPresent(result -> this.out.println("peak RSS not measured: " + result.usage().peakRssMissing()));
     }
 
     private void ratio(String name, double value) {

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
@@ -17,7 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code bench} on a tiny demo: every mode runs, the table and the ratio lines come out. */
+/** {@code bench} on a tiny demo: every mode runs, the table, the CPU and RSS lines and the ratio lines come out. */
 @ExtendWith(OutputCaptureExtension.class)
 class BenchCommandTest {
 
@@ -29,24 +31,48 @@ class BenchCommandTest {
         assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.page-size=500",
                 "--duckbatch.concurrency=2", "bench", "--rows", "1000", "--keyset-rows", "5000")).isZero();
         String out = output.getOut();
+        // Peak RSS needs the high-water mark reset; without it the bench says n/a, not a number.
+        String peakRss = Files.isWritable(Path.of("/proc/self/clear_refs")) ? "\\d+ MB" : "n/a";
         for (String mode : List.of("stock", "chunk", "udf", "sql", "appender", "executeBatch")) {
-            assertThat(out).containsPattern("(?m)^" + mode + "\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s+[\\d,]+\\s+\\d+ MB  \\S");
+            assertThat(out).containsPattern("(?m)^" + mode + "\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s+[\\d,]+\\s+[\\d.]+\\s+" + peakRss
+                    + "\\s+\\d+ MB  \\S");
         }
         // 1,000 companies x 20 codes read by each job mode.
         assertThat(out).containsPattern("(?m)^chunk\\s+20,000 ").containsPattern("(?m)^udf\\s+20,000 ")
             .containsPattern("(?m)^sql\\s+20,000 ");
+        boolean rssMeasured = peakRss.startsWith("\\d");
+        for (String mode : List.of("stock", "chunk", "udf", "sql")) {
+            assertThat(number(out, "cpu_seconds_per_million " + mode)).isPositive();
+            if (rssMeasured) {
+                assertThat(number(out, "peak_rss_mb " + mode)).isPositive();
+            }
+            else {
+                assertThat(out).contains("peak_rss_mb " + mode + " n/a").contains("peak RSS not measured: writing 5 to");
+            }
+        }
         List<String> lines = Arrays.stream(out.split("\\R")).filter(line -> !line.isBlank()).toList();
-        List<String> last = lines.subList(lines.size() - 4, lines.size());
+        List<String> last = lines.subList(lines.size() - 5, lines.size());
         assertThat(last.get(0)).matches("ratio chunk_vs_stock \\d+\\.\\d\\d");
         assertThat(last.get(1)).matches("ratio udf_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(2)).matches("ratio chunk_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(3)).matches("ratio appender_vs_executebatch \\d+\\.\\d\\d");
+        assertThat(last.get(4)).matches(rssMeasured ? "ratio chunk_rss_vs_udf \\d+\\.\\d\\d" : "ratio chunk_rss_vs_udf n/a");
+        if (rssMeasured) {
+            assertThat(number(out, "ratio chunk_rss_vs_udf")).isPositive();
+        }
         assertThat(out).containsPattern("ratio keyset_last_vs_first \\d+\\.\\d\\d");
         // The generated sources stay for the next run; targets and job files do not.
         try (var files = Files.list(this.dir.resolve("bench"))) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).allMatch(
                     name -> name.startsWith("source-") || name.startsWith("keys-"));
         }
+    }
+
+    /** The number after {@code name} on its own line. */
+    private static double number(String out, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+(?:\\.\\d+)?)$").matcher(out);
+        assertThat(matcher.find()).as("a line '" + name + " <number>' in%n%s", out).isTrue();
+        return Double.parseDouble(matcher.group(1));
     }
 
     @Test
