@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import io.duckbatch.DuckbatchApplication;
@@ -20,6 +21,7 @@ import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.timing.SimplerTimer;
+import io.duckbatch.core.write.AppenderItemWriter;
 import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
 import io.duckbatch.jobs.scoring.RticScore;
@@ -28,7 +30,6 @@ import io.duckbatch.jobs.scoring.ScoringSql;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
@@ -52,8 +53,11 @@ public class ScoringBenchmark {
     /** Companies the stock mode scores: it runs one INSERT per written row. */
     static final long STOCK_ROWS = 20_000;
 
-    /** Rows each writer writes alone: the Appender all, executeBatch a slice, scaled. */
+    /** Rows each writer writes alone: the vector writer and the Appender all, executeBatch a slice, scaled. */
     static final int WRITER_ROWS = 200_000;
+
+    /** Rows per chunk of the writers alone: about what a 50,000-company chunk of companyScoring writes. */
+    static final int WRITER_CHUNK = 35_000;
 
     static final int EXECUTE_BATCH_ROWS = 10_000;
 
@@ -115,12 +119,15 @@ public class ScoringBenchmark {
         Result stock = measure("stock", "JdbcPagingItemReader + JdbcBatchItemWriter, "
                 + String.format(Locale.ROOT, "%,d", Math.min(companies, STOCK_ROWS)) + " companies, scaled",
                 () -> runJob(StockScoringJobConfiguration.JOB_NAME, stockSource));
-        Result chunk = measure("chunk", "keyset reader + batch transformer + Appender",
+        Result chunk = measure("chunk", "one pass: columnar keyset pages + batch transformer + vector writer",
                 () -> runJob(CompanyScoringJobConfiguration.JOB_NAME, source));
-        Result udf = measure("udf", "scorer as DuckDB function, INSERT ... SELECT per range",
+        Result udf = measure("udf", "one pass: scorer as a DuckDB function, INSERT ... SELECT per range",
                 () -> runJob(CompanyScoringJobConfiguration.JOB_NAME, source, "--duckbatch.scoring.mode=udf"));
         Result sql = measure("sql", "one INSERT ... SELECT in plain SQL", () -> runSql(source));
-        Result appender = measure("appender", "AppenderItemWriter alone, rows written", () -> writeWithAppender());
+        Result vector = measure("vector", "VectorInsertItemWriter alone (the job's writer), rows written",
+                () -> writeWith("vector", database -> CompanyScoringJobConfiguration.scoringWriter(database, new SimplerTimer())));
+        Result appender = measure("appender", "AppenderItemWriter alone, rows written",
+                () -> writeWith("appender", ScoringBenchmark::appenderWriter));
         Result executeBatch = measure("executeBatch", "JdbcBatchItemWriter alone, rows written, "
                 + String.format(Locale.ROOT, "%,d", EXECUTE_BATCH_ROWS) + " rows, scaled", () -> writeWithExecuteBatch());
         printTable();
@@ -138,6 +145,7 @@ public class ScoringBenchmark {
         ratio("udf_vs_sql", udf.rowsPerSecond() / sql.rowsPerSecond());
         ratio("chunk_vs_sql", chunk.rowsPerSecond() / sql.rowsPerSecond());
         ratio("appender_vs_executebatch", appender.rowsPerSecond() / executeBatch.rowsPerSecond());
+        ratio("vector_vs_appender", vector.rowsPerSecond() / appender.rowsPerSecond());
         if (chunk.usage().hasPeakRss() && udf.usage().hasPeakRss()) {
             ratio("chunk_rss_vs_udf", (double) chunk.usage().peakRssBytes() / udf.usage().peakRssBytes());
         }
@@ -210,6 +218,7 @@ public class ScoringBenchmark {
         application.setWebApplicationType(WebApplicationType.NONE);
         JobRunUsage usage = new JobRunUsage();
         application.addListeners(usage);
+        double seconds;
         try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
             JobRepository repository = context.getBean(JobRepository.class);
             JobExecution execution = repository.getLastJobExecution(repository.getLastJobInstance(job));
@@ -217,13 +226,10 @@ public class ScoringBenchmark {
                 throw new IllegalStateException("bench: " + job + " did not complete on " + source + " ("
                         + ((execution != null) ? execution.getStatus() + ", " + execution.getExitStatus().getExitDescription() : "no execution") + ")");
             }
-            long rows = execution.getStepExecutions().stream()
-                .filter(step -> step.getStepName().contains(":"))
-                .mapToLong(StepExecution::getReadCount)
-                .sum();
-            return new Measured(rows, Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9,
-                    usage.usage());
+            seconds = Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9;
         }
+        // Rows scored: every company against every code, whether tasks are codes or key ranges.
+        return new Measured(scoredRows(source), seconds, usage.usage());
     }
 
     private Measured runSql(Path source) throws Exception {
@@ -244,6 +250,13 @@ public class ScoringBenchmark {
         }
     }
 
+    /** Companies x codes of a source: the rows every mode scores. */
+    private static long scoredRows(Path source) throws SQLException {
+        try (DuckDbDataSource database = DuckDbDataSource.readOnly(source); Connection connection = database.getConnection()) {
+            return scalar(connection, "SELECT (SELECT count(*) FROM companies) * (SELECT count(*) FROM rtic_codes)");
+        }
+    }
+
     private static long scalar(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
@@ -260,18 +273,31 @@ public class ScoringBenchmark {
         return scores;
     }
 
-    private Measured writeWithAppender() throws Exception {
-        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget("appender"))) {
+    /** Writes {@value #WRITER_ROWS} score rows in chunks of {@value #WRITER_CHUNK} with the writer alone. */
+    private Measured writeWith(String name, Function<DuckDbDataSource, ItemStreamWriter<RticScore>> writers) throws Exception {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget(name))) {
             createTarget(database);
-            ItemStreamWriter<RticScore> writer = CompanyScoringJobConfiguration.scoringWriter(database, new SimplerTimer());
+            ItemStreamWriter<RticScore> writer = writers.apply(database);
             writer.open(new ExecutionContext());
             try {
-                return write(writer, scores(WRITER_ROWS), 10_000);
+                return write(writer, scores(WRITER_ROWS), WRITER_CHUNK);
             }
             finally {
                 writer.close();
             }
         }
+    }
+
+    /** The Appender with the binder companyScoring used before its vector writer. */
+    private static ItemStreamWriter<RticScore> appenderWriter(DuckDbDataSource database) {
+        return AppenderItemWriter.<RticScore>builder()
+            .dataSource(database)
+            .table(CompanyScoringJobConfiguration.TARGET_TABLE)
+            .binder((score, row) -> row.append(score.rticCode())
+                .append(score.companyNumber())
+                .append(score.score())
+                .append(score.matchedKeywords()))
+            .build();
     }
 
     private Measured writeWithExecuteBatch() throws Exception {

@@ -33,7 +33,7 @@ class BenchCommandTest {
         String out = output.getOut();
         // Peak RSS needs the high-water mark reset; without it the bench says n/a, not a number.
         String peakRss = Files.isWritable(Path.of("/proc/self/clear_refs")) ? "\\d+ MB" : "n/a";
-        for (String mode : List.of("stock", "chunk", "udf", "sql", "appender", "executeBatch")) {
+        for (String mode : List.of("stock", "chunk", "udf", "sql", "vector", "appender", "executeBatch")) {
             assertThat(out).containsPattern("(?m)^" + mode + "\\s+[\\d,]+\\s+\\d+\\.\\d\\d\\s+[\\d,]+\\s+[\\d.]+\\s+" + peakRss
                     + "\\s+\\d+ MB  \\S");
         }
@@ -51,12 +51,13 @@ class BenchCommandTest {
             }
         }
         List<String> lines = Arrays.stream(out.split("\\R")).filter(line -> !line.isBlank()).toList();
-        List<String> last = lines.subList(lines.size() - 5, lines.size());
+        List<String> last = lines.subList(lines.size() - 6, lines.size());
         assertThat(last.get(0)).matches("ratio chunk_vs_stock \\d+\\.\\d\\d");
         assertThat(last.get(1)).matches("ratio udf_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(2)).matches("ratio chunk_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(3)).matches("ratio appender_vs_executebatch \\d+\\.\\d\\d");
-        assertThat(last.get(4)).matches(rssMeasured ? "ratio chunk_rss_vs_udf \\d+\\.\\d\\d" : "ratio chunk_rss_vs_udf n/a");
+        assertThat(last.get(4)).matches("ratio vector_vs_appender \\d+\\.\\d\\d");
+        assertThat(last.get(5)).matches(rssMeasured ? "ratio chunk_rss_vs_udf \\d+\\.\\d\\d" : "ratio chunk_rss_vs_udf n/a");
         if (rssMeasured) {
             assertThat(number(out, "ratio chunk_rss_vs_udf")).isPositive();
         }

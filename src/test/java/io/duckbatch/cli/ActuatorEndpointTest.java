@@ -302,9 +302,10 @@ class ActuatorEndpointTest {
             if (scrape == null) {
                 fail("no scrape of the job with item observations");
             }
-            // One pass: every company is read and processed once.
-            assertThat(scrape.sum("spring_batch_item_read_seconds_count", s -> true)).isGreaterThanOrEqualTo(500);
-            assertThat(scrape.sum("spring_batch_item_process_seconds_count", s -> true)).isEqualTo(500);
+            // One pass in batches of companies: each batch is an item, read and processed once.
+            assertThat(scrape.sum("spring_batch_item_process_seconds_count", s -> true)).isBetween(1.0, 500.0);
+            assertThat(scrape.sum("spring_batch_item_read_seconds_count", s -> true))
+                .isGreaterThan(scrape.sum("spring_batch_item_process_seconds_count", s -> true));
             assertThat(scrape.labelKeySets()).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
         }
         finally {

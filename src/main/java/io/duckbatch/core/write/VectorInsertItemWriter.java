@@ -92,8 +92,6 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
             TableCheck.requireColumns(this.connection, this.dataSource.toString(), this.table,
                     this.columns.stream().map(c -> c.name).toList());
             DuckDBFunctions.tableFunction().withName(this.function).withFunction(new ChunkSource()).register(this.connection);
-            // Planned once; each chunk only runs it.
-            this.insertStatement = this.connection.prepareStatement(this.insert);
         }
         catch (SQLException | RuntimeException ex) {
             close();
@@ -112,8 +110,16 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
         }
         try (var t = this.timer.track("write")) {
             this.items = chunk.getItems();
+            if (this.insertStatement == null) {
+                // Planned once, run per chunk; the driver closes it when a run fails.
+                this.insertStatement = this.connection.prepareStatement(this.insert);
+            }
             // One statement on an auto-commit connection: one transaction, all rows or none.
             this.insertStatement.execute();
+        }
+        catch (SQLException ex) {
+            closeInsert();
+            throw ex;
         }
         finally {
             this.items = List.of();
@@ -124,18 +130,27 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
     public void close() {
         if (this.connection != null) {
             try {
-                if (this.insertStatement != null) {
-                    this.insertStatement.close();
-                }
+                closeInsert();
                 this.connection.close();
             }
             catch (SQLException ex) {
                 throw new ItemStreamException("Cannot close writer for table '" + this.table + "'", ex);
             }
             finally {
-                this.insertStatement = null;
                 this.connection = null;
             }
+        }
+    }
+
+    private void closeInsert() {
+        if (this.insertStatement != null) {
+            try {
+                this.insertStatement.close();
+            }
+            catch (SQLException ex) {
+                // Already closed by the driver after a failed run.
+            }
+            this.insertStatement = null;
         }
     }
 

@@ -5,10 +5,11 @@ import io.duckbatch.core.duckdb.SqlNames;
 /**
  * The {@link RticScorer} written in plain SQL: every company against every RTIC code in one
  * {@code INSERT INTO rtic_scores SELECT ...}, the engine's own limit for this work (bench's
- * sql mode). Names are split into tokens of letters and digits with
- * {@code regexp_split_to_array}, tokens mapped to the configured keywords with
- * {@code list_position}, repeats dropped keeping first appearances; SIC prefixes matched with
- * {@code starts_with}. Same scores, in the same floating-point order, as the scorer.
+ * sql mode), written as the strongest single statement found: names tokenised once, tokens
+ * joined to a keyword to (code, keyword) table, so only candidate pairs are scored (see
+ * {@link #insert}). Same scores, in the same floating-point order, as the scorer. Its SQL
+ * tokeniser lower-cases with DuckDB's {@code lower}, not Java's char by char, so it is the
+ * reference for speed and is tested equal on the demo, not an oracle for every script.
  */
 public final class ScoringSql {
 
