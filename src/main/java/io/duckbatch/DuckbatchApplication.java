@@ -1,5 +1,7 @@
 package io.duckbatch;
 
+import java.util.Arrays;
+
 import io.duckbatch.cli.Console;
 import io.duckbatch.cli.DuckbatchCli;
 
@@ -11,6 +13,8 @@ import org.springframework.boot.web.server.PortInUseException;
 /** {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome. */
 @SpringBootApplication
 public class DuckbatchApplication {
+
+    private static final String NO_HTTP_ENDPOINT = "--management.server.port=-1";
 
     public static void main(String[] args) {
         loadDuckDbInTheBackground();
@@ -40,8 +44,10 @@ public class DuckbatchApplication {
         try {
             SpringApplication application = new SpringApplication(DuckbatchApplication.class);
             // Only a job run serves the actuator; 'executions' next to a running job must not
-            // compete for its port.
-            application.setWebApplicationType(DuckbatchCli.runsAJob(args) ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+            // compete for its port, and a run told to serve no endpoint starts no web server
+            // (Tomcat and the web context took about half a second of every start).
+            boolean servesHttp = DuckbatchCli.runsAJob(args) && !Arrays.asList(args).contains(NO_HTTP_ENDPOINT);
+            application.setWebApplicationType(servesHttp ? WebApplicationType.SERVLET : WebApplicationType.NONE);
             return SpringApplication.exit(application.run(args));
         }
         catch (RuntimeException ex) {
