@@ -230,14 +230,6 @@ public final class KeysetQuery {
     }
 
     /**
-     * Rows needing work up to and including {@code key}, counted by DuckDB: the position
-     * just after {@code key} in a dataset loaded with {@link #allRowsSql()}.
-     */
-    public long countUpTo(Connection connection, Object key) throws SQLException {
-        return count(connection, "<=", key);
-    }
-
-    /**
      * Checks that the table and columns exist and that no row needing work has a NULL key:
      * keyset paging would silently skip such rows.
      * @param database how to name the database in messages

@@ -182,20 +182,14 @@ public final class CompanyScorer implements BatchTransformer<Company, List<RticS
             return;
         }
         int length = name.length();
-        int start = 0;
-        while (start < length) {
-            if (NameTokens.tokenCharCount(name, start) == 0) {
-                start += Character.charCount(name.codePointAt(start));
-                continue;
-            }
-            int end = NameTokens.tokenEnd(name, start);
+        for (int start = NameTokens.tokenStart(name, 0), end; start < length; start = NameTokens.tokenStart(name, end)) {
+            end = NameTokens.tokenEnd(name, start);
             int[] postings = this.index.find(name, start, end);
             if (postings != null) {
                 for (int p = 0; p < postings.length; p += 2) {
                     matches.add(postings[p], postings[p + 1]);
                 }
             }
-            start = end;
         }
     }
 

@@ -24,6 +24,15 @@ final class NameTokens {
         return token ? Character.charCount(codePoint) : 0;
     }
 
+    /** Where the next token starts at or after {@code from}: the name's length when none does. */
+    static int tokenStart(String name, int from) {
+        int start = from;
+        while (start < name.length() && tokenCharCount(name, start) == 0) {
+            start += Character.charCount(name.codePointAt(start));
+        }
+        return start;
+    }
+
     /** The end (exclusive) of the token starting at {@code start}, which is a token char. */
     static int tokenEnd(String name, int start) {
         int length = name.length();

@@ -115,13 +115,8 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
         }
         List<String> matched = null;
         int length = name.length();
-        int start = 0;
-        while (start < length) {
-            if (NameTokens.tokenCharCount(name, start) == 0) {
-                start += Character.charCount(name.codePointAt(start));
-                continue;
-            }
-            int end = NameTokens.tokenEnd(name, start);
+        for (int start = NameTokens.tokenStart(name, 0), end; start < length; start = NameTokens.tokenStart(name, end)) {
+            end = NameTokens.tokenEnd(name, start);
             int keyword = keywordIndex(name, start, end);
             if (keyword >= 0) {
                 if (matched == null) {
@@ -131,7 +126,6 @@ public class RticScorer implements BatchTransformer<Company, RticScore> {
                     matched.add(this.keywords[keyword]);
                 }
             }
-            start = end;
         }
         return (matched != null) ? matched : List.of();
     }
