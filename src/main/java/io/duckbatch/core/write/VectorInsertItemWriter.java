@@ -61,8 +61,8 @@ public class VectorInsertItemWriter<T> implements ItemStreamWriter<T> {
 
     private PreparedStatement insertStatement;
 
-    /** The chunk being written: read by the table function during this writer's INSERT. */
-    private List<? extends T> items = List.of();
+    /** The chunk being written: read by the table function, on DuckDB's thread, during this writer's INSERT. */
+    private volatile List<? extends T> items = List.of();
 
     private VectorInsertItemWriter(Builder<T> builder) {
         this.dataSource = builder.dataSource;
