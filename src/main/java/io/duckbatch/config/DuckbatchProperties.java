@@ -194,7 +194,7 @@ public class DuckbatchProperties {
 
         public enum Mode {
 
-            /** Keyset reader, batch-transformer processor, Appender writer. */
+            /** Keyset reader (columnar pages), batch-transformer processor, vector writer. */
             CHUNK,
 
             /** The scorer as a DuckDB function; one INSERT ... SELECT per keyset range. */
