@@ -183,7 +183,7 @@ public class DuckbatchProperties {
         /** Least score a company needs to be written to rtic_scores. */
         private double threshold = 0.5;
 
-        /** How each RTIC task scores: through JDBC in chunks, or inside DuckDB. */
+        /** How each task scores: in Java from columnar pages, or inside DuckDB. */
         private Mode mode = Mode.CHUNK;
 
         /**
