@@ -82,6 +82,9 @@ public class CompanyScoringJobConfiguration {
 
     private static final String READER_NAME = "companies";
 
+    /** Keeps the chunk step's counts in companies read and rows written, items being batches. */
+    private static final RowBatchCounts ROW_COUNTS = new RowBatchCounts();
+
     /** A row of {@code SELECT company_number, name, sic_codes} through JDBC (stock Spring Batch's reader). */
     public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
@@ -167,8 +170,6 @@ public class CompanyScoringJobConfiguration {
             .listener(scoringProgress)
             .build();
     }
-
-    private static final RowBatchCounts ROW_COUNTS = new RowBatchCounts();
 
     /**
      * udf mode: the same step name, ranges and resume, but the {@link CompanyScorer} runs as a
