@@ -200,22 +200,24 @@ public final class KeysetQuery {
         if (this.workPredicate != null) {
             conditions.add("(" + this.workPredicate + ")");
         }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        // Rows that fit in one range need no sort: their count and last key are one aggregate.
+        try (PreparedStatement statement = connection
+            .prepareStatement("SELECT count(*), max(" + this.keyColumn + ") FROM " + this.table + where)) {
+            bindRanges(statement, afterKey, upTo);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long rows = rs.getLong(1);
+                if (rows <= size) {
+                    return (rows == 0) ? List.of() : List.of(new Range(rs.getObject(2), rows));
+                }
+            }
+        }
         String sql = "SELECT " + this.keyColumn + ", n FROM (SELECT " + this.keyColumn + ", row_number() OVER (ORDER BY "
-                + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table + where
                 + ") WHERE n % ? = 0 OR n = total ORDER BY n";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (afterKey != null) {
-                statement.setObject(index++, afterKey);
-            }
-            if (upTo != null) {
-                statement.setObject(index++, upTo);
-            }
-            for (Object parameter : this.workParameters) {
-                statement.setObject(index++, parameter);
-            }
-            statement.setInt(index, size);
+            statement.setInt(bindRanges(statement, afterKey, upTo), size);
             List<Range> ranges = new ArrayList<>();
             long previous = 0;
             try (ResultSet rs = statement.executeQuery()) {
@@ -227,6 +229,20 @@ public final class KeysetQuery {
             }
             return ranges;
         }
+    }
+
+    /** Binds the bounds of {@link #ranges} and the work parameters; returns the next index. */
+    private int bindRanges(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
+        int index = 1;
+        for (Object bound : new Object[] { afterKey, upTo }) {
+            if (bound != null) {
+                statement.setObject(index++, bound);
+            }
+        }
+        for (Object parameter : this.workParameters) {
+            statement.setObject(index++, parameter);
+        }
+        return index;
     }
 
     /**
