@@ -29,7 +29,7 @@ final class ExecutionsTable {
             long written = 0;
             for (StepExecution step : execution.getStepExecutions()) {
                 // A partitioned step's manager repeats its tasks' counts: count the steps doing work.
-                if (!step.getExecutionContext().containsKey("GRID_SIZE")) {
+                if (!isPartitionManager(step)) {
                     read += step.getReadCount();
                     written += step.getWriteCount();
                 }
@@ -40,6 +40,14 @@ final class ExecutionsTable {
                     duration(execution), parameters(execution)));
         }
         return out.toString();
+    }
+
+    /**
+     * Spring Batch's splitter records the grid size in the manager step's context (key
+     * {@code SimpleStepExecutionSplitter.GRID_SIZE}), and only there.
+     */
+    private static boolean isPartitionManager(StepExecution step) {
+        return step.getExecutionContext().toMap().keySet().stream().anyMatch(key -> key.endsWith(".GRID_SIZE"));
     }
 
     private static String time(LocalDateTime time) {

@@ -69,8 +69,12 @@ class CompanyScoringJobTest {
             // The log file names the thread of each line: the last pool thread ran tasks too.
             assertThat(Files.readString(this.dir.resolve("duckbatch.log"))).contains("[duckbatch-task-" + concurrency + "]");
         }
-        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
-            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
+        List<List<Object>> expected = ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5);
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
+        // executions counts the tasks' rows once, not again for the partitioned step over them.
+        assertThat(run("executions")).isZero();
+        assertThat(output.getOut()).containsPattern(
+                "companyScoring\\s+COMPLETED .*\\s20,000\\s+%,d\\s".formatted(expected.size()));
     }
 
     /** udf mode: the scorer as a DuckDB function, one INSERT ... SELECT per keyset range of a task. */
