@@ -180,6 +180,9 @@ public class DuckbatchProperties {
 
     public static class Scoring {
 
+        /** The highest score: full keyword weight (0.6) plus SIC weight (0.4). */
+        private static final double MAX_SCORE = 1.0;
+
         /** Least score a company needs to be written to rtic_scores. */
         private double threshold = 0.5;
 
@@ -222,7 +225,12 @@ public class DuckbatchProperties {
             return this.threshold;
         }
 
+        /** A score is 0.0 to 1.0: a threshold above 1.0 (or not a number) would write nothing, so it is refused. */
         public void setThreshold(double threshold) {
+            if (!(threshold <= MAX_SCORE)) {
+                throw new IllegalArgumentException("duckbatch.scoring.threshold must be at most " + MAX_SCORE
+                        + " (scores run from 0.0 to " + MAX_SCORE + "), was " + threshold);
+            }
             this.threshold = threshold;
         }
 

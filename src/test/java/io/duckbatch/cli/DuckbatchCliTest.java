@@ -188,6 +188,9 @@ class DuckbatchCliTest {
     void aBadSettingIsNamed(CapturedOutput output) {
         assertThat(app("--duckbatch.chunk-size=0")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size must be at least 1, was 0");
+        assertThat(app("--duckbatch.scoring.threshold=2")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.scoring.threshold must be at most"
+                + " 1.0 (scores run from 0.0 to 1.0), was 2.0");
         assertThat(app("--duckbatch.heartbeat.timeout=15s")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.heartbeat.timeout (15s) must be at"
                 + " least 3 x duckbatch.heartbeat.interval (10s)");
