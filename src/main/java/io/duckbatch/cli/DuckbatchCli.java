@@ -31,6 +31,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.core.env.Environment;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -221,7 +222,14 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     private JobExecution execution(long id) {
-        JobExecution execution = this.jobRepository.getJobExecution(id);
+        JobExecution execution;
+        try {
+            execution = this.jobRepository.getJobExecution(id);
+        }
+        catch (EmptyResultDataAccessException ex) {
+            // Spring Batch 6's JDBC repository throws for an unknown id where it used to return null.
+            execution = null;
+        }
         if (execution == null) {
             throw new IllegalArgumentException("No job execution " + id + " in the job repository; 'executions' lists them");
         }

@@ -184,6 +184,16 @@ class DuckbatchCliTest {
         assertThat(this.dir.resolve("source.duckdb")).doesNotExist();
     }
 
+    /** Every verb given an id the repository does not have says so in one line. */
+    @Test
+    void anUnknownExecutionIdIsNamed(CapturedOutput output) {
+        for (String verb : List.of("restart", "stop", "abandon", "recover")) {
+            assertThat(cli("--management.server.port=-1", verb, "999")).as(verb).isEqualTo(1);
+        }
+        assertThat(output.getErr().lines().filter(line -> line.startsWith("ERROR")).toList()).hasSize(4)
+            .allMatch(line -> line.equals("ERROR: No job execution 999 in the job repository; 'executions' lists them"));
+    }
+
     @Test
     void aBadSettingIsNamed(CapturedOutput output) {
         assertThat(app("--duckbatch.chunk-size=0")).isEqualTo(1);
