@@ -1,6 +1,7 @@
 package io.duckbatch;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 import io.duckbatch.cli.Console;
 import io.duckbatch.cli.DuckbatchCli;
@@ -41,6 +42,11 @@ public class DuckbatchApplication {
 
     /** Runs the application and returns the process exit code (0 = job completed). */
     public static int run(String... args) {
+        Optional<String> help = DuckbatchCli.help(args);
+        if (help.isPresent()) {
+            System.out.println(help.get());
+            return 0;
+        }
         try {
             SpringApplication application = new SpringApplication(DuckbatchApplication.class);
             // Only a job run serves the actuator; 'executions' next to a running job must not

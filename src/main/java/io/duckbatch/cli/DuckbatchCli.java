@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -147,13 +148,32 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         return !arguments.help() && JOB_VERBS.contains(String.valueOf(arguments.verb()));
     }
 
+    /**
+     * The help the command line asks for, if it asks: answered before Spring starts, since
+     * printing it needs no job, repository or database.
+     */
+    public static Optional<String> help(String[] args) {
+        try {
+            Arguments arguments = Arguments.parse(args);
+            return arguments.help() ? Optional.of(helpText(arguments)) : Optional.empty();
+        }
+        catch (Arguments.UsageException ex) {
+            return Optional.empty();
+        }
+    }
+
+    private static String helpText(Arguments args) {
+        String verb = args.verb();
+        return (verb != null && VERB_HELP.containsKey(verb)) ? VERB_HELP.get(verb) : USAGE;
+    }
+
     @Override
     public void run(ApplicationArguments applicationArguments) {
         try {
             Arguments args = Arguments.parse(applicationArguments.getSourceArgs());
             String verb = args.verb();
             if (args.help()) {
-                System.out.println((verb != null && VERB_HELP.containsKey(verb)) ? VERB_HELP.get(verb) : USAGE);
+                System.out.println(helpText(args));
                 this.exitCode = 0;
                 return;
             }

@@ -72,6 +72,11 @@ class DuckbatchCliTest {
 
     @Test
     void jobsAndHelpNeedNoJob(CapturedOutput output) {
+        // Help is printed before Spring starts: no log file, no repository.
+        assertThat(cli("--help")).isZero();
+        assertThat(output.getOut()).contains("executions [job] [--limit N]").doesNotContain("Starting ");
+        assertThat(this.dir.resolve("duckbatch.log")).doesNotExist();
+        assertThat(this.dir.resolve("jobrepository.mv.db")).doesNotExist();
         assertThat(cli("jobs")).isZero();
         assertThat(output.getOut()).contains("companyScoring     Scores every company against every RTIC code")
             .contains("companyCopy").contains("phoneFeatures").contains("legacyBulkUpdate").contains("companyRegions");
