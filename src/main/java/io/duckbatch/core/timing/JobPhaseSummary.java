@@ -16,7 +16,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * Prints, when a job execution ends, the phase table summed over all its steps (every task
- * of a partitioned step included), against the execution's wall time. Each step's phases
+ * of a partitioned step included): thread time per phase, its share of all phases' thread
+ * time, and the execution's wall time in the title. Each step's phases
  * are kept in its ExecutionContext by {@link PhaseTimingListener}, so they are also in the
  * job repository afterwards.
  */
@@ -60,8 +61,12 @@ public class JobPhaseSummary implements JobExecutionListener {
             return;
         }
         long wallNanos = Duration.between(jobExecution.getStartTime(), java.time.LocalDateTime.now()).toNanos();
-        log.info("{}", PhaseTimingListener.table(
-                "job " + jobExecution.getJobInstance().getJobName() + " execution " + jobExecution.getId(), phases, wallNanos));
+        // Tasks run side by side: shares are of the thread time summed over them, which the
+        // title gives beside the wall time, so that they add up to 100%.
+        long threadNanos = phases.stream().mapToLong(SimplerTimer.PhaseStats::totalNanos).sum();
+        log.info("{}", PhaseTimingListener.table(String.format(java.util.Locale.ROOT,
+                "job %s execution %d (wall %.2f s), thread time in phases", jobExecution.getJobInstance().getJobName(),
+                jobExecution.getId(), wallNanos / 1e9), phases, threadNanos));
     }
 
 }

@@ -3,6 +3,8 @@ package io.duckbatch.jobs.scoring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
@@ -46,8 +48,17 @@ class CompanyScoringJobTest {
         assertThat(output.getOut()).contains("Generating demo source")
             .contains("Phase timing for scoreCompanyRange:companies-0001")
             .containsPattern("read\\s+\\d+")
-            .contains("Phase timing for job companyScoring execution 1")
+            .contains("Phase timing for job companyScoring execution 1 (wall ")
             .contains("companyScoring execution 1 COMPLETED");
+        // The job's table: shares of the tasks' summed thread time, adding up to 100%.
+        String jobTable = output.getOut().substring(output.getOut().indexOf("Phase timing for job companyScoring execution 1"));
+        Matcher shares = Pattern.compile("(?m)^  \\w+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+\\s+([\\d.]+)%$")
+            .matcher(jobTable.substring(0, jobTable.indexOf("COMPLETED")));
+        double sum = 0;
+        while (shares.find()) {
+            sum += Double.parseDouble(shares.group(1));
+        }
+        assertThat(sum).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
 
         // Running the same command again starts a new instance and recomputes without duplicating.
         assertThat(run()).isZero();
