@@ -268,6 +268,49 @@ public final class KeysetQuery {
         }
     }
 
+    /**
+     * Refuses a key column holding a value twice: keyset paging reads every such row, and a
+     * task's output would hold the key twice. Skipped when the table declares the key its
+     * PRIMARY KEY or UNIQUE (DuckDB enforces it); otherwise one aggregate over the keys.
+     * @param database how to name the database in messages
+     */
+    public void requireUniqueKeys(Connection connection, String database) throws SQLException {
+        if (declaredUnique(connection)) {
+            return;
+        }
+        String duplicates = "SELECT count(" + this.keyColumn + ") - count(DISTINCT " + this.keyColumn + ") FROM "
+                + this.table + where(null);
+        try (PreparedStatement statement = connection.prepareStatement(duplicates)) {
+            bindWhere(statement, null);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                if (count > 0) {
+                    throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has "
+                            + count + " duplicate value(s) in key column '" + this.keyColumn
+                            + "' (rows beyond the first of a key); each key must be on one row: remove the duplicates");
+                }
+            }
+        }
+    }
+
+    private boolean declaredUnique(Connection connection) throws SQLException {
+        if (this.table.contains(".")) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints()"
+                + " WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?"
+                + " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND len(constraint_column_names) = 1"
+                + " AND constraint_column_names[1] = ?")) {
+            statement.setString(1, this.table);
+            statement.setString(2, this.keyColumn);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return pageSql(true);

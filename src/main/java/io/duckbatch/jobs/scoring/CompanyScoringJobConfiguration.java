@@ -14,6 +14,7 @@ import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeyRangePartitioner;
 import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.PerStepExecution;
@@ -105,7 +106,9 @@ public class CompanyScoringJobConfiguration {
             DuckDbDataSource sourceDatabase, DuckbatchProperties properties) {
         return new StepBuilder("checkScoringInputs", jobRepository).tasklet((contribution, chunkContext) -> {
             try (Connection connection = sourceDatabase.getConnection()) {
-                companyReader(sourceDatabase, properties).build().getQuery().verify(connection, sourceDatabase.toString());
+                KeysetQuery companies = companyReader(sourceDatabase, properties).build().getQuery();
+                companies.verify(connection, sourceDatabase.toString());
+                companies.requireUniqueKeys(connection, sourceDatabase.toString());
                 TableCheck.requireColumns(connection, sourceDatabase.toString(), "companies", List.of("sic_codes"));
                 RticCodes.verify(connection, sourceDatabase.toString());
             }

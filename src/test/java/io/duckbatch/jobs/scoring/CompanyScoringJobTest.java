@@ -136,6 +136,21 @@ class CompanyScoringJobTest {
     }
 
     @Test
+    void duplicateCompanyNumbersAreRefusedBeforeWritingAnything(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("duplicates.duckdb");
+        DuckDbFiles.execute(source,
+                "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])",
+                "INSERT INTO rtic_codes VALUES ('R1', 'A', ['data'], ['62'])",
+                "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])",
+                "INSERT INTO companies VALUES ('01', 'Data Ltd', ['62']), ('02', 'Data Ltd', []), ('01', 'Data Two', []),"
+                        + " ('02', 'x', NULL), ('02', 'y', NULL), ('03', 'z', NULL)");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Table 'companies' of " + source
+                + " has 3 duplicate value(s) in key column 'company_number' (rows beyond the first of a key)");
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
     void repeatedOrNullCodesAreRefusedBeforeWritingAnything(CapturedOutput output) throws Exception {
         Path source = this.dir.resolve("codes.duckdb");
         DuckDbFiles.execute(source,
