@@ -61,7 +61,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               jobs                       the jobs in this build
               bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
             --name=value sets any property (see README); '<verb> --help' explains a verb.
-            exit codes: 0 success, 1 failed job or operation, 2 usage error""";
+            exit codes: 0 success, 1 failed job or operation, 2 usage error,
+              143 stopped by SIGTERM, 130 stopped by Ctrl-C (the execution is STOPPED: run the same command to resume)""";
 
     private static final Map<String, String> VERB_HELP = Map.of(
             "run", """

@@ -74,7 +74,8 @@ class DuckbatchCliTest {
     void jobsAndHelpNeedNoJob(CapturedOutput output) {
         // Help is printed before Spring starts: no log file, no repository.
         assertThat(cli("--help")).isZero();
-        assertThat(output.getOut()).contains("executions [job] [--limit N]").doesNotContain("Starting ");
+        assertThat(output.getOut()).contains("executions [job] [--limit N]").doesNotContain("Starting ")
+            .contains("143 stopped by SIGTERM, 130 stopped by Ctrl-C");
         assertThat(this.dir.resolve("duckbatch.log")).doesNotExist();
         assertThat(this.dir.resolve("jobrepository.mv.db")).doesNotExist();
         assertThat(cli("jobs")).isZero();
