@@ -1,5 +1,12 @@
 package io.duckbatch.cli;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.springframework.boot.context.properties.bind.BindException;
+
 /**
  * What a person sees on the terminal when something goes wrong: one line per problem, with
  * the full stack trace kept in the log file.
@@ -34,7 +41,45 @@ public final class Console {
      */
     public static String describeStartFailure(Throwable failure) {
         String line = firstLine(innermost(failure));
+        BindException binding = find(failure, BindException.class);
+        if (binding != null && (line == null || !line.contains(binding.getName().toString()))) {
+            // A value Spring could not convert: its own words name neither the setting nor what fits.
+            return invalidSetting(binding);
+        }
         return (line != null) ? line : failure.getClass().getName();
+    }
+
+    private static String invalidSetting(BindException binding) {
+        Object value = (binding.getProperty() != null) ? binding.getProperty().getValue() : null;
+        Class<?> type = binding.getTarget().getType().resolve(Object.class);
+        String expected;
+        if (type.isEnum()) {
+            expected = "one of " + Arrays.stream(type.getEnumConstants())
+                .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .collect(Collectors.joining(", "));
+        }
+        else if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            expected = "a whole number";
+        }
+        else if (type == double.class || type == Double.class) {
+            expected = "a number";
+        }
+        else if (type == Duration.class) {
+            expected = "a duration such as 10s or 500ms";
+        }
+        else {
+            expected = "a " + type.getSimpleName();
+        }
+        return binding.getName() + ": '" + value + "' is not valid; expected " + expected;
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 
     private static Throwable innermost(Throwable failure) {

@@ -204,6 +204,12 @@ class DuckbatchCliTest {
     void aBadSettingIsNamed(CapturedOutput output) {
         assertThat(app("--duckbatch.chunk-size=0")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size must be at least 1, was 0");
+        assertThat(app("--duckbatch.chunk-size=abc")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size: 'abc' is not valid;"
+                + " expected a whole number");
+        assertThat(app("--duckbatch.scoring.mode=bogus")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.scoring.mode: 'bogus' is not valid;"
+                + " expected one of chunk, udf");
         assertThat(app("--duckbatch.scoring.threshold=2")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.scoring.threshold must be at most"
                 + " 1.0 (scores run from 0.0 to 1.0), was 2.0");
