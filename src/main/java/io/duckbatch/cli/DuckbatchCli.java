@@ -333,6 +333,10 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         if (Files.isRegularFile(this.properties.getSource())) {
             return;
         }
+        if (Files.isDirectory(this.properties.getSource())) {
+            throw new IllegalArgumentException("Source database " + this.properties.getSource().toAbsolutePath()
+                    + " is a folder, not a DuckDB file (duckbatch.source)");
+        }
         if (!this.properties.isDefaultSource()) {
             throw new IllegalArgumentException("Source database " + this.properties.getSource().toAbsolutePath()
                     + " does not exist (duckbatch.source)");

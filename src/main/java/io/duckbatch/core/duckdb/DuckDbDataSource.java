@@ -54,7 +54,8 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
 
     private DuckDBConnection open() throws SQLException {
         if (this.readOnly && !Files.isRegularFile(this.path)) {
-            throw new SQLException("DuckDB database " + this.path + " does not exist");
+            throw new SQLException("DuckDB database " + this.path
+                    + (Files.isDirectory(this.path) ? " is a folder, not a DuckDB file" : " does not exist"));
         }
         if (!this.readOnly) {
             createParentFolders();

@@ -175,6 +175,14 @@ class CompanyScoringJobTest {
     }
 
     @Test
+    void aSourceThatIsAFolderIsNamedSo(CapturedOutput output) throws Exception {
+        Path folder = Files.createDirectories(this.dir.resolve("a-folder"));
+        assertThat(run("--duckbatch.source=" + folder)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Source database " + folder + " is a folder, not a DuckDB file (duckbatch.source)");
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    @Test
     void aSourceWithoutTheTableFailsBeforeWritingAnything(CapturedOutput output) throws Exception {
         Path source = this.dir.resolve("bad.duckdb");
         DuckDbFiles.execute(source, "CREATE TABLE firms (company_number VARCHAR)");
