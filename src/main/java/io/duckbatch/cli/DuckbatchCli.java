@@ -309,13 +309,20 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     + String.join(", ", this.jobs.keySet()));
             return 2;
         }
-        JobParametersBuilder identifying = new JobParametersBuilder(identifyingParameters());
+        JobParameters settings = identifyingParameters();
+        JobParametersBuilder identifying = new JobParametersBuilder(settings);
         for (String parameter : parameters) {
             int equals = parameter.indexOf('=');
             if (equals < 1) {
                 throw new Arguments.UsageException("Job parameters are name=value, was '" + parameter + "'");
             }
-            identifying.addString(parameter.substring(0, equals), parameter.substring(equals + 1));
+            String name = parameter.substring(0, equals);
+            if (settings.getParameter(name) != null) {
+                // Recorded from the settings the job really uses: a parameter of that name would record a lie.
+                throw new Arguments.UsageException("Job parameter '" + name + "' is set from duckbatch." + name
+                        + "; run with --duckbatch." + parameter + " instead");
+            }
+            identifying.addString(name, parameter.substring(equals + 1));
         }
         try {
             prepareSource();

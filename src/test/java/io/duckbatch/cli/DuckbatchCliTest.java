@@ -94,6 +94,10 @@ class DuckbatchCliTest {
         assertThat(cli("restart", "abc")).isEqualTo(2);
         assertThat(cli("executions", "--limit", "0")).isEqualTo(2);
         assertThat(cli("run")).isEqualTo(2);
+        // A job parameter naming a setting would be recorded without being used: refused.
+        assertThat(cli("run", "companyScoring", "source=/etc/passwd")).isEqualTo(2);
+        assertThat(output.getErr()).contains("ERROR: Job parameter 'source' is set from duckbatch.source;"
+                + " run with --duckbatch.source=/etc/passwd instead");
         assertThat(output.getErr()).contains("ERROR: Unknown verb 'frobnicate'")
             .contains("ERROR: 'abc' is not an execution id")
             .contains("ERROR: --limit takes a positive whole number, was '0'")
