@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import io.duckbatch.config.SettingNames;
+
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 
 /**
  * What a person sees on the terminal when something goes wrong: one line per problem, with
@@ -40,6 +43,15 @@ public final class Console {
      * bean-creation wrappers around it only list the beans that depended on it.
      */
     public static String describeStartFailure(Throwable failure) {
+        UnboundConfigurationPropertiesException unknown = find(failure, UnboundConfigurationPropertiesException.class);
+        if (unknown != null) {
+            return unknown.getUnboundProperties().stream().map(property -> {
+                String name = property.getName().toString();
+                String origin = String.valueOf(property.getOrigin());
+                return "unknown setting " + name + (origin.contains("commandLineArgs") ? "" : " (" + origin + ")")
+                        + "; did you mean " + SettingNames.closest(name) + "?";
+            }).sorted().collect(Collectors.joining("; "));
+        }
         String line = firstLine(innermost(failure));
         BindException binding = find(failure, BindException.class);
         if (binding != null && (line == null || !line.contains(binding.getName().toString()))) {

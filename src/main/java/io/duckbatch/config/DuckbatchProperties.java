@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The {@code duckbatch.*} settings. Defaults live in the jar's application.yml; any of them
  * can be overridden by {@code ./config/application.yml} or {@code --duckbatch.x=value}.
  */
-@ConfigurationProperties("duckbatch")
+@ConfigurationProperties(prefix = "duckbatch", ignoreUnknownFields = false)
 public class DuckbatchProperties {
 
     /** Folder for the demo databases, the job repository and the log file. */

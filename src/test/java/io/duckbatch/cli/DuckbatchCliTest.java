@@ -208,6 +208,11 @@ class DuckbatchCliTest {
     void aBadSettingIsNamed(CapturedOutput output) {
         assertThat(app("--duckbatch.chunk-size=0")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size must be at least 1, was 0");
+        assertThat(app("--duckbatch.chunk-sise=5")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: unknown setting duckbatch.chunk-sise;"
+                + " did you mean duckbatch.chunk-size?");
+        assertThat(app("--duckbatch.scoring.treshold=0.3")).isEqualTo(1);
+        assertThat(output.getErr()).contains("unknown setting duckbatch.scoring.treshold; did you mean duckbatch.scoring.threshold?");
         assertThat(app("--duckbatch.chunk-size=abc")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.chunk-size: 'abc' is not valid;"
                 + " expected a whole number");

@@ -1,0 +1,70 @@
+package io.duckbatch.config;
+
+import java.beans.IntrospectionException;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code duckbatch.*} setting names, read off {@link DuckbatchProperties}' getters (nested
+ * groups such as {@code scoring} included), to suggest the closest one to a misspelt setting.
+ */
+public final class SettingNames {
+
+    private static final List<String> KNOWN = names(DuckbatchProperties.class, "duckbatch.");
+
+    private SettingNames() {
+    }
+
+    /** The known setting closest to {@code name} by edit distance. */
+    public static String closest(String name) {
+        return KNOWN.stream().min(Comparator.comparingInt(known -> distance(known, name))).orElse("duckbatch.*");
+    }
+
+    private static List<String> names(Class<?> type, String prefix) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (PropertyDescriptor property : Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
+                String name = prefix + kebab(property.getName());
+                Class<?> valueType = property.getPropertyType();
+                if (valueType != null && valueType.getEnclosingClass() == DuckbatchProperties.class && !valueType.isEnum()) {
+                    names.addAll(names(valueType, name + "."));
+                }
+                else {
+                    names.add(name);
+                }
+            }
+        }
+        catch (IntrospectionException ex) {
+            throw new IllegalStateException("Cannot list the settings of " + type.getName(), ex);
+        }
+        return List.copyOf(names);
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+}
