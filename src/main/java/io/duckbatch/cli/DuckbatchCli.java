@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -363,7 +364,10 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         Duration took = (execution.getStartTime() != null && execution.getEndTime() != null)
                 ? Duration.between(execution.getStartTime(), execution.getEndTime()) : Duration.ZERO;
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            log.info("{} execution {} COMPLETED in {} s", job, execution.getId(), took.toMillis() / 1000.0);
+            log.info("{} execution {} COMPLETED in {} s: {} rows read, {} written to {}", job, execution.getId(),
+                    took.toMillis() / 1000.0, String.format(Locale.ROOT, "%,d", ExecutionsTable.rowsRead(execution)),
+                    String.format(Locale.ROOT, "%,d", ExecutionsTable.rowsWritten(execution)),
+                    this.properties.getTarget().toAbsolutePath().normalize());
             return 0;
         }
         if (execution.getStatus() == BatchStatus.STOPPED) {

@@ -25,21 +25,25 @@ final class ExecutionsTable {
         out.append(String.format(Locale.ROOT, ROW, "id", "job", "status", "start", "end", "read", "written",
                 "duration", "parameters"));
         for (JobExecution execution : executions) {
-            long read = 0;
-            long written = 0;
-            for (StepExecution step : execution.getStepExecutions()) {
-                // A partitioned step's manager repeats its tasks' counts: count the steps doing work.
-                if (!isPartitionManager(step)) {
-                    read += step.getReadCount();
-                    written += step.getWriteCount();
-                }
-            }
             out.append(String.format(Locale.ROOT, ROW, execution.getId(), execution.getJobInstance().getJobName(),
                     execution.getStatus(), time(execution.getStartTime()), time(execution.getEndTime()),
-                    String.format(Locale.ROOT, "%,d", read), String.format(Locale.ROOT, "%,d", written),
-                    duration(execution), parameters(execution)));
+                    String.format(Locale.ROOT, "%,d", rowsRead(execution)),
+                    String.format(Locale.ROOT, "%,d", rowsWritten(execution)), duration(execution),
+                    parameters(execution)));
         }
         return out.toString();
+    }
+
+    /** Rows the execution's working steps read: a partitioned step's manager repeats its tasks' counts. */
+    static long rowsRead(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step))
+            .mapToLong(StepExecution::getReadCount).sum();
+    }
+
+    /** Rows the execution's working steps wrote. */
+    static long rowsWritten(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step))
+            .mapToLong(StepExecution::getWriteCount).sum();
     }
 
     /**

@@ -82,7 +82,9 @@ class CompanyScoringJobTest {
         }
         List<List<Object>> expected = ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5);
         assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
-        // executions counts the tasks' rows once, not again for the partitioned step over them.
+        // The last line and executions count the tasks' rows once, not again for the partitioned step over them.
+        assertThat(output.getOut()).contains("COMPLETED in ").contains(
+                "s: 20,000 rows read, %,d written to %s".formatted(expected.size(), this.dir.resolve("target.duckdb")));
         assertThat(run("executions")).isZero();
         assertThat(output.getOut()).containsPattern(
                 "companyScoring\\s+COMPLETED .*\\s20,000\\s+%,d\\s".formatted(expected.size()));
