@@ -252,18 +252,22 @@ public final class KeysetQuery {
      */
     public void verify(Connection connection, String database) throws SQLException {
         TableCheck.requireColumns(connection, database, this.table, this.columns);
-        String nullKeys = "SELECT count(*) FROM " + this.table + " WHERE " + this.keyColumn + " IS NULL"
-                + ((this.workPredicate != null) ? " AND (" + this.workPredicate + ")" : "");
-        try (PreparedStatement statement = connection.prepareStatement(nullKeys)) {
+        long nullKeys = countNeedingWork(connection, "count(*) FILTER (WHERE " + this.keyColumn + " IS NULL)");
+        if (nullKeys > 0) {
+            throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has " + nullKeys
+                    + " row(s) with NULL key column '" + this.keyColumn
+                    + "'; keyset paging cannot read them. Fix or exclude them with a work predicate.");
+        }
+    }
+
+    /** An aggregate over the rows needing work, e.g. {@code count(*)}. */
+    private long countNeedingWork(Connection connection, String aggregate) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + aggregate + " FROM " + this.table
+                + where(null))) {
             bindWhere(statement, null);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                long count = rs.getLong(1);
-                if (count > 0) {
-                    throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has "
-                            + count + " row(s) with NULL key column '" + this.keyColumn
-                            + "'; keyset paging cannot read them. Fix or exclude them with a work predicate.");
-                }
+                return rs.getLong(1);
             }
         }
     }
@@ -278,19 +282,12 @@ public final class KeysetQuery {
         if (declaredUnique(connection)) {
             return;
         }
-        String duplicates = "SELECT count(" + this.keyColumn + ") - count(DISTINCT " + this.keyColumn + ") FROM "
-                + this.table + where(null);
-        try (PreparedStatement statement = connection.prepareStatement(duplicates)) {
-            bindWhere(statement, null);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                long count = rs.getLong(1);
-                if (count > 0) {
-                    throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has "
-                            + count + " duplicate value(s) in key column '" + this.keyColumn
-                            + "' (rows beyond the first of a key); each key must be on one row: remove the duplicates");
-                }
-            }
+        long duplicates = countNeedingWork(connection,
+                "count(" + this.keyColumn + ") - count(DISTINCT " + this.keyColumn + ")");
+        if (duplicates > 0) {
+            throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has " + duplicates
+                    + " duplicate value(s) in key column '" + this.keyColumn
+                    + "' (rows beyond the first of a key); each key must be on one row: remove the duplicates");
         }
     }
 
