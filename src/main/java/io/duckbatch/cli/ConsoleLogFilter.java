@@ -14,7 +14,9 @@ public class ConsoleLogFilter extends Filter<ILoggingEvent> {
     /** Loggers whose errors duckbatch reports itself, one line per cause (job or start failures). */
     private static final String[] REPORTED_BY_DUCKBATCH = { "org.springframework.batch.core.step.AbstractStep",
             "org.springframework.batch.core.job.AbstractJob", "org.springframework.boot.SpringApplication",
-            "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter" };
+            "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter",
+            // Tomcat's start reports the bean failure behind a configuration error again.
+            "org.springframework.boot.tomcat.servlet.DeferredServletContainerInitializers" };
 
     @Override
     public FilterReply decide(ILoggingEvent event) {

@@ -222,6 +222,9 @@ class DuckbatchCliTest {
         assertThat(app("--duckbatch.scoring.threshold=2")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.scoring.threshold must be at most"
                 + " 1.0 (scores run from 0.0 to 1.0), was 2.0");
+        // A job run starts the web server, whose start failure is not repeated on the console.
+        assertThat(app("--management.server.port=0", "--duckbatch.chunk-size=0", "run", "companyScoring")).isEqualTo(1);
+        assertThat(output.getAll()).doesNotContain("Error starting Tomcat context");
         assertThat(app("--duckbatch.heartbeat.timeout=15s")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.heartbeat.timeout (15s) must be at"
                 + " least 3 x duckbatch.heartbeat.interval (10s)");
