@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.timing.StepTimers;
 
@@ -27,6 +29,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -57,6 +60,9 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
     private final StepTimers timers;
 
+    /** Per attached table ({@code alias.table}), the columns the SELECT reads. */
+    private final Map<String, List<String>> requiredColumns;
+
     private AtomicTableBuildTasklet(Builder builder) {
         this.database = builder.database;
         this.attached = Map.copyOf(builder.attached);
@@ -65,6 +71,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
         this.columns = builder.columns;
         this.select = builder.select;
         this.timers = builder.timers;
+        this.requiredColumns = Map.copyOf(builder.requiredColumns);
     }
 
     public static Builder builder() {
@@ -89,12 +96,16 @@ public class AtomicTableBuildTasklet implements Tasklet {
         try (Connection connection = this.database.getConnection()) {
             attach(connection);
             try {
+                requireSourceColumns(connection);
                 try (var t = timer.track("sql")) {
                     rows = build(connection);
                 }
                 try (var t = timer.track("swap")) {
                     swap(connection);
                 }
+            }
+            catch (InvalidDataAccessResourceUsageException ex) {
+                throw ex; // a missing source table or column, found before anything was built
             }
             catch (SQLException | RuntimeException ex) {
                 dropQuietly(connection, ex);
@@ -109,6 +120,15 @@ public class AtomicTableBuildTasklet implements Tasklet {
         log.info(String.format(Locale.ROOT, "Built table %s in %s: %,d rows in %.2f s", this.table, this.database, rows,
                 (System.nanoTime() - start) / 1e9));
         return RepeatStatus.FINISHED;
+    }
+
+    /** The source columns the SELECT reads, checked before it runs: a missing one is named, not a Binder Error. */
+    private void requireSourceColumns(Connection connection) throws SQLException {
+        for (Map.Entry<String, List<String>> required : this.requiredColumns.entrySet()) {
+            String table = required.getKey();
+            String alias = table.substring(0, table.indexOf('.'));
+            TableCheck.requireColumns(connection, String.valueOf(this.attached.get(alias)), table, required.getValue());
+        }
     }
 
     private void attach(Connection connection) throws SQLException {
@@ -177,6 +197,8 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
         private final Map<String, Path> attached = new LinkedHashMap<>();
 
+        private final Map<String, List<String>> requiredColumns = new LinkedHashMap<>();
+
         private String table;
 
         private String columns;
@@ -216,6 +238,16 @@ public class AtomicTableBuildTasklet implements Tasklet {
         }
 
         /** The {@code SELECT} producing the rows; it may read the attached databases by alias. */
+        /**
+         * Columns the SELECT reads from {@code table} of the database attached as
+         * {@code alias}: checked before it runs, so a source without one fails naming it.
+         */
+        public Builder requireColumns(String alias, String table, String... columns) {
+            this.requiredColumns.put(SqlNames.requirePlain("attached alias", alias) + "."
+                    + SqlNames.requirePlain("source table", table), List.of(columns));
+            return this;
+        }
+
         public Builder select(String select) {
             this.select = select;
             return this;

@@ -60,6 +60,8 @@ public class CompanyCopyJobConfiguration {
         return AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
             .attach("source", properties.getSource())
+            .requireColumns("source", "companies", "company_number", "name", "sic_codes", "phone", "address",
+                    "incorporated_on")
             .table(TABLE)
             .columns(COLUMNS)
             .select(SELECT)

@@ -65,7 +65,18 @@ class CompanyCopyJobTest {
         Path source = this.dir.resolve("empty.duckdb");
         DuckDbFiles.execute(source, "CREATE TABLE other (x INTEGER)");
         assertThat(run(source)).isEqualTo(1);
-        assertThat(output.getErr()).contains("Building table 'companies_clean'").contains("companies");
+        assertThat(output.getErr()).contains("Table 'source.companies' not found in " + source);
+    }
+
+    /** Checked before the copy starts: the column is named, not DuckDB's "Binder Error". */
+    @Test
+    void aSourceWithoutAColumnIsNamed(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("no-phone.duckdb");
+        DuckDbFiles.execute(source, "CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[],"
+                + " address STRUCT(line1 VARCHAR, town VARCHAR, postcode VARCHAR), incorporated_on DATE)");
+        assertThat(run(source)).isEqualTo(1);
+        assertThat(output.getErr()).contains("Column [phone] not found in table 'source.companies' of " + source)
+            .doesNotContain("Binder Error");
     }
 
 }
