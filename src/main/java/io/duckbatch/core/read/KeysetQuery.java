@@ -256,7 +256,7 @@ public final class KeysetQuery {
         if (nullKeys > 0) {
             throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has " + nullKeys
                     + " row(s) with NULL key column '" + this.keyColumn
-                    + "'; keyset paging cannot read them. Fix or exclude them with a work predicate.");
+                    + "'; keyset paging cannot read them: give every row a key, or remove those rows");
         }
     }
 
