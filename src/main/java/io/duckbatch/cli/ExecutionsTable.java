@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -36,14 +37,16 @@ final class ExecutionsTable {
 
     /** Rows the execution's working steps read: a partitioned step's manager repeats its tasks' counts. */
     static long rowsRead(JobExecution execution) {
-        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step))
-            .mapToLong(StepExecution::getReadCount).sum();
+        return sumOfWorkingSteps(execution, StepExecution::getReadCount);
     }
 
     /** Rows the execution's working steps wrote. */
     static long rowsWritten(JobExecution execution) {
-        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step))
-            .mapToLong(StepExecution::getWriteCount).sum();
+        return sumOfWorkingSteps(execution, StepExecution::getWriteCount);
+    }
+
+    private static long sumOfWorkingSteps(JobExecution execution, ToLongFunction<StepExecution> count) {
+        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step)).mapToLong(count).sum();
     }
 
     /**

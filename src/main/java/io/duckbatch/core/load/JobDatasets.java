@@ -10,8 +10,8 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 /**
  * Holds, for the length of one job execution, the datasets its steps decided to load once
  * (rule 1), which every task of the job would otherwise load alike. The first task to ask
- * loads, the others wait for and reuse its result. Register it as a listener of the job: it lets go of the job's datasets when the
- * job ends.
+ * loads, the others wait for and reuse its result. Register it as a listener of the job: it
+ * lets go of the job's datasets when the job ends.
  */
 public class JobDatasets implements JobExecutionListener {
 

@@ -95,7 +95,7 @@ public final class KeysetQuery {
      * {@link #rangePageSql} instead; this one stays for comparison ({@code bench}).
      */
     public String pageSql(boolean afterKey) {
-        return "SELECT " + this.selectList + " FROM " + this.table + where(afterKey ? ">" : null)
+        return "SELECT " + this.selectList + " FROM " + this.table + where(afterKey, false)
                 + " ORDER BY " + this.keyColumn + " LIMIT ?";
     }
 
@@ -104,41 +104,31 @@ public final class KeysetQuery {
      * {@code ... WHERE [key > ? AND] key <= ? [AND (work)] ORDER BY key}.
      */
     public String rangePageSql(boolean afterKey) {
-        List<String> conditions = new ArrayList<>(3);
-        if (afterKey) {
-            conditions.add(this.keyColumn + " > ?");
-        }
-        conditions.add(this.keyColumn + " <= ?");
-        if (this.workPredicate != null) {
-            conditions.add("(" + this.workPredicate + ")");
-        }
-        return "SELECT " + this.selectList + " FROM " + this.table + " WHERE "
-                + String.join(" AND ", conditions) + " ORDER BY " + this.keyColumn;
+        return "SELECT " + this.selectList + " FROM " + this.table + where(afterKey, true) + " ORDER BY " + this.keyColumn;
     }
 
     /** Binds a range page: the key to read after (when not {@code null}), the last key, the work parameters. */
     public void bindRangePage(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
-        int index = 1;
-        if (afterKey != null) {
-            statement.setObject(index++, afterKey);
-        }
-        statement.setObject(index++, upTo);
-        for (Object parameter : this.workParameters) {
-            statement.setObject(index++, parameter);
-        }
+        bindWhere(statement, afterKey, upTo);
     }
 
     /** Every row needing work, in key order: what a load-once dataset holds. */
     public String allRowsSql() {
-        return "SELECT " + this.selectList + " FROM " + this.table + where(null) + " ORDER BY "
+        return "SELECT " + this.selectList + " FROM " + this.table + where(false, false) + " ORDER BY "
                 + this.keyColumn;
     }
 
-    /** @param keyComparison {@code ">"} or {@code "<="} to compare the key with a bound value, or {@code null} */
-    private String where(String keyComparison) {
-        List<String> conditions = new ArrayList<>(2);
-        if (keyComparison != null) {
-            conditions.add(this.keyColumn + " " + keyComparison + " ?");
+    /**
+     * {@code WHERE [key > ?] [AND key <= ?] [AND (work)]}, or nothing: the conditions every
+     * query of this class puts on the rows, bound by {@link #bindWhere} in the same order.
+     */
+    private String where(boolean afterKey, boolean upTo) {
+        List<String> conditions = new ArrayList<>(3);
+        if (afterKey) {
+            conditions.add(this.keyColumn + " > ?");
+        }
+        if (upTo) {
+            conditions.add(this.keyColumn + " <= ?");
         }
         if (this.workPredicate != null) {
             conditions.add("(" + this.workPredicate + ")");
@@ -146,10 +136,13 @@ public final class KeysetQuery {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    private int bindWhere(PreparedStatement statement, Object afterKey) throws SQLException {
+    /** Binds what {@link #where} asked for: the bounds that are not {@code null}, then the work parameters. */
+    private int bindWhere(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
         int index = 1;
-        if (afterKey != null) {
-            statement.setObject(index++, afterKey);
+        for (Object bound : new Object[] { afterKey, upTo }) {
+            if (bound != null) {
+                statement.setObject(index++, bound);
+            }
         }
         for (Object parameter : this.workParameters) {
             statement.setObject(index++, parameter);
@@ -159,12 +152,9 @@ public final class KeysetQuery {
 
     /** Rows left to read after {@code afterKey} (all rows needing work when {@code null}). */
     public long countRemaining(Connection connection, Object afterKey) throws SQLException {
-        return count(connection, (afterKey != null) ? ">" : null, afterKey);
-    }
-
-    private long count(Connection connection, String keyComparison, Object key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + this.table + where(keyComparison))) {
-            bindWhere(statement, key);
+        try (PreparedStatement statement = connection
+            .prepareStatement("SELECT count(*) FROM " + this.table + where(afterKey != null, false))) {
+            bindWhere(statement, afterKey, null);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -190,21 +180,11 @@ public final class KeysetQuery {
      * {@code upTo} only (all when {@code null}): the ranges of one task's share of a table.
      */
     public List<Range> ranges(Connection connection, Object afterKey, Object upTo, int size) throws SQLException {
-        List<String> conditions = new ArrayList<>(3);
-        if (afterKey != null) {
-            conditions.add(this.keyColumn + " > ?");
-        }
-        if (upTo != null) {
-            conditions.add(this.keyColumn + " <= ?");
-        }
-        if (this.workPredicate != null) {
-            conditions.add("(" + this.workPredicate + ")");
-        }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        String where = where(afterKey != null, upTo != null);
         // Rows that fit in one range need no sort: their count and last key are one aggregate.
         try (PreparedStatement statement = connection
             .prepareStatement("SELECT count(*), max(" + this.keyColumn + ") FROM " + this.table + where)) {
-            bindRanges(statement, afterKey, upTo);
+            bindWhere(statement, afterKey, upTo);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 long rows = rs.getLong(1);
@@ -217,7 +197,7 @@ public final class KeysetQuery {
                 + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table + where
                 + ") WHERE n % ? = 0 OR n = total ORDER BY n";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(bindRanges(statement, afterKey, upTo), size);
+            statement.setInt(bindWhere(statement, afterKey, upTo), size);
             List<Range> ranges = new ArrayList<>();
             long previous = 0;
             try (ResultSet rs = statement.executeQuery()) {
@@ -229,20 +209,6 @@ public final class KeysetQuery {
             }
             return ranges;
         }
-    }
-
-    /** Binds the bounds of {@link #ranges} and the work parameters; returns the next index. */
-    private int bindRanges(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
-        int index = 1;
-        for (Object bound : new Object[] { afterKey, upTo }) {
-            if (bound != null) {
-                statement.setObject(index++, bound);
-            }
-        }
-        for (Object parameter : this.workParameters) {
-            statement.setObject(index++, parameter);
-        }
-        return index;
     }
 
     /**
@@ -263,8 +229,8 @@ public final class KeysetQuery {
     /** An aggregate over the rows needing work, e.g. {@code count(*)}. */
     private long countNeedingWork(Connection connection, String aggregate) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + aggregate + " FROM " + this.table
-                + where(null))) {
-            bindWhere(statement, null);
+                + where(false, false))) {
+            bindWhere(statement, null, null);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -120,8 +119,9 @@ public class DestinationCheckpoint {
 
     @Override
     public String toString() {
-        return this.table + "." + this.keyColumn + taskFilter().replace(" WHERE ", " where ") + " "
-                + Arrays.asList(this.taskValue, this.rangeAfter, this.rangeUpTo);
+        return this.table + "." + this.keyColumn + ((this.taskColumn != null) ? " where " + this.taskColumn + " = "
+                + this.taskValue : "") + ((this.rangeUpTo != null || this.rangeAfter != null)
+                        ? " in (" + this.rangeAfter + ", " + this.rangeUpTo + "]" : "");
     }
 
     public static final class Builder {

@@ -237,7 +237,6 @@ public class AtomicTableBuildTasklet implements Tasklet {
             return this;
         }
 
-        /** The {@code SELECT} producing the rows; it may read the attached databases by alias. */
         /**
          * Columns the SELECT reads from {@code table} of the database attached as
          * {@code alias}: checked before it runs, so a source without one fails naming it.
@@ -248,6 +247,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
             return this;
         }
 
+        /** The {@code SELECT} producing the rows; it may read the attached databases by alias. */
         public Builder select(String select) {
             this.select = select;
             return this;

@@ -323,6 +323,13 @@ public final class CompanyScorer implements BatchTransformer<Company, List<RticS
             return List.of(found);
         }
 
+        /** Appends the keywords code {@code code} matched, comma separated, without a list of them. */
+        public void appendKeywords(StringBuilder out, int code) {
+            for (int i = 0; i < this.count[code]; i++) {
+                out.append((i > 0) ? "," : "").append(this.keywords[code][this.matched[code][i]]);
+            }
+        }
+
         public int passingCode(int p) {
             return this.passing[p];
         }

@@ -131,10 +131,7 @@ final class RticScoreFunctions {
             for (int p = 0; p < passing; p++) {
                 int code = matches.passingCode(p);
                 scored.append((p > 0) ? ";" : "").append(code).append(matches.sicMatched(p) ? ":1:" : ":0:");
-                List<String> keywords = matches.keywords(code);
-                for (int k = 0; k < keywords.size(); k++) {
-                    scored.append((k > 0) ? "," : "").append(keywords.get(k));
-                }
+                matches.appendKeywords(scored, code);
             }
             results[row] = scored.toString();
         }
