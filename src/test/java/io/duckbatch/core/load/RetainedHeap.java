@@ -23,7 +23,11 @@ final class RetainedHeap {
     record Measured<T>(T value, long bytes) {
     }
 
-    /** Collections per reading: one full collection can leave garbage that a finalizer or cleaner frees later. */
+    /**
+     * Collections per reading: one full collection can leave garbage that a cleaner frees
+     * during the next; the lowest reading counts (no waiting: {@code System.gc()} returns after
+     * a full, stop-the-world collection).
+     */
     private static final int COLLECTIONS = 4;
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -40,11 +44,10 @@ final class RetainedHeap {
     }
 
     /** The lowest used heap seen over several full collections. */
-    private static long usedAfterCollections() throws InterruptedException {
+    private static long usedAfterCollections() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < COLLECTIONS; i++) {
             System.gc();
-            Thread.sleep(20);
             used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
         }
         return used;
