@@ -10,6 +10,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.web.server.PortInUseException;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome. */
 @SpringBootApplication
@@ -48,18 +49,26 @@ public class DuckbatchApplication {
             return 0;
         }
         try {
-            SpringApplication application = new SpringApplication(DuckbatchApplication.class);
-            // Only a job run serves the actuator; 'executions' next to a running job must not
-            // compete for its port, and a run told to serve no endpoint starts no web server
-            // (Tomcat and the web context took about half a second of every start).
-            boolean servesHttp = DuckbatchCli.runsAJob(args) && !Arrays.asList(args).contains(NO_HTTP_ENDPOINT);
-            application.setWebApplicationType(servesHttp ? WebApplicationType.SERVLET : WebApplicationType.NONE);
-            return SpringApplication.exit(application.run(args));
+            ConfigurableApplicationContext context = application(args).run(args);
+            Optional<String[]> again = context.getBean(DuckbatchCli.class).relaunchArguments();
+            int exitCode = SpringApplication.exit(context);
+            // Once at most: a restart on the settings its execution recorded (DuckbatchCli.restart).
+            return again.isPresent() ? SpringApplication.exit(application(again.get()).run(again.get())) : exitCode;
         }
         catch (RuntimeException ex) {
             Console.error("duckbatch could not start: " + describeStartFailure(ex));
             return 1;
         }
+    }
+
+    private static SpringApplication application(String[] args) {
+        SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+        // Only a job run serves the actuator; 'executions' next to a running job must not
+        // compete for its port, and a run told to serve no endpoint starts no web server
+        // (Tomcat and the web context took about half a second of every start).
+        boolean servesHttp = DuckbatchCli.runsAJob(args) && !Arrays.asList(args).contains(NO_HTTP_ENDPOINT);
+        application.setWebApplicationType(servesHttp ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        return application;
     }
 
     private static String describeStartFailure(RuntimeException failure) {

@@ -71,8 +71,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     Starts <job> with the source and target as identifying parameters, plus any name=value
                     given. If the job's last instance with the same parameters FAILED, was STOPPED, or was
                     left STARTED by a process that is gone, that instance is resumed instead.""",
-            "restart", "usage: java -jar duckbatch.jar restart <executionId>\nRestarts a FAILED or STOPPED execution; "
-                    + "completed tasks are skipped, an interrupted one resumes where its output ends.",
+            "restart", "usage: java -jar duckbatch.jar restart <executionId>\nRestarts a FAILED or STOPPED execution on the "
+                    + "source and target it recorded; completed tasks are skipped, an interrupted one resumes where its output ends.",
             "stop", "usage: java -jar duckbatch.jar stop <executionId>\nAsks a running execution to stop after its "
                     + "current chunk; it ends STOPPED and can be restarted.",
             "abandon", "usage: java -jar duckbatch.jar abandon <executionId>\nMarks a STOPPED or FAILED execution "
@@ -90,6 +90,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     against OFFSET paging on a table of --keyset-rows rows (default 10,000,000). Prints a
                     table and 'ratio <name> <x>' lines. Work files go to <data-dir>/bench; the generated
                     sources stay there for the next run.""");
+
+    /** Settings recorded as identifying job parameters, by their name under duckbatch.*. */
+    private static final List<String> IDENTIFYING_SETTINGS = List.of("source", "target");
 
     private static final Logger log = LoggerFactory.getLogger(DuckbatchCli.class);
 
@@ -115,6 +118,10 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     private final ActuatorAddress actuatorAddress;
 
     private int exitCode;
+
+    private List<String> commandLine = List.of();
+
+    private String[] relaunchArguments;
 
     public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
             JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
@@ -172,6 +179,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     @Override
     public void run(ApplicationArguments applicationArguments) {
         try {
+            this.commandLine = List.of(applicationArguments.getSourceArgs());
             Arguments args = Arguments.parse(applicationArguments.getSourceArgs());
             String verb = args.verb();
             if (args.help()) {
@@ -181,7 +189,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             }
             this.exitCode = (verb == null) ? launch(this.environment.getProperty(JOB_NAME_PROPERTY,
                     CompanyScoringJobConfiguration.JOB_NAME), List.of()) : dispatch(verb, args);
-            if (runsAJob(args)) {
+            if (runsAJob(args) && this.relaunchArguments == null) {
                 this.actuatorAddress.keepAlive(this.properties.getMetrics().getKeepAlive());
             }
         }
@@ -204,7 +212,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                 }
                 yield launch(args.operands().get(0), args.operands().subList(1, args.operands().size()));
             }
-            case "restart" -> report(this.jobOperator.restart(sameData(execution(args.executionId()))));
+            case "restart" -> restart(execution(args.executionId()));
             case "stop" -> {
                 JobExecution execution = execution(args.executionId());
                 if (!execution.isRunning()) {
@@ -259,20 +267,45 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /**
-     * The jobs read and write the databases the current settings name; an execution is only
-     * restarted on the same files it ran on.
+     * Restarts an execution on the databases it ran on. The jobs read and write the files the
+     * settings name when the application starts, so when the execution recorded others and the
+     * command line did not name any, the application runs again with the recorded ones
+     * ({@link #relaunchArguments()}); a file the command line names that differs is refused.
      */
-    private JobExecution sameData(JobExecution execution) {
+    private int restart(JobExecution execution) throws Exception {
         JobParameters current = identifyingParameters();
-        for (String name : new String[] { "source", "target" }) {
+        List<String> recorded = new ArrayList<>();
+        for (String name : IDENTIFYING_SETTINGS) {
             String then = execution.getJobParameters().getString(name);
             String now = current.getString(name);
-            if (then != null && !then.equals(now)) {
-                throw new IllegalArgumentException("Execution " + execution.getId() + " ran with " + name + " " + then
-                        + ", not " + now + "; restart it with --duckbatch." + name + "=" + then);
+            if (then == null || then.equals(now)) {
+                continue;
             }
+            String option = "--duckbatch." + name + "=";
+            if (this.commandLine.stream().anyMatch(argument -> argument.startsWith(option))) {
+                throw new IllegalArgumentException("Execution " + execution.getId() + " ran with " + name + " " + then
+                        + ", not " + now + "; a restart runs on the data it ran on: drop " + option + now
+                        + ", or start a new execution with 'run'");
+            }
+            recorded.add(option + then);
         }
-        return execution;
+        if (recorded.isEmpty()) {
+            return report(this.jobOperator.restart(execution));
+        }
+        log.info("Execution {} ran with {}: restarting it with those", execution.getId(),
+                String.join(" ", recorded).replace("--duckbatch.", ""));
+        List<String> again = new ArrayList<>(this.commandLine);
+        again.addAll(recorded);
+        this.relaunchArguments = again.toArray(String[]::new);
+        return 0;
+    }
+
+    /**
+     * The command line to run the application with once more, when a restart needs settings
+     * the execution recorded (see {@link #restart}).
+     */
+    public Optional<String[]> relaunchArguments() {
+        return Optional.ofNullable(this.relaunchArguments);
     }
 
     private int recover(long id) throws Exception {
@@ -354,8 +387,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private JobParameters identifyingParameters() {
         return new JobParametersBuilder()
-            .addString("source", this.properties.getSource().toAbsolutePath().normalize().toString())
-            .addString("target", this.properties.getTarget().toAbsolutePath().normalize().toString())
+            .addString(IDENTIFYING_SETTINGS.get(0), this.properties.getSource().toAbsolutePath().normalize().toString())
+            .addString(IDENTIFYING_SETTINGS.get(1), this.properties.getTarget().toAbsolutePath().normalize().toString())
             .toJobParameters();
     }
 
