@@ -4,7 +4,6 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 import io.duckbatch.config.DuckbatchProperties;
@@ -16,6 +15,7 @@ import io.duckbatch.jobs.scoring.RticCode;
 import io.duckbatch.jobs.scoring.RticCodes;
 import io.duckbatch.jobs.scoring.RticScore;
 import io.duckbatch.jobs.scoring.RticScorer;
+import io.duckbatch.jobs.scoring.ScoringSettings;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -118,9 +118,9 @@ public class StockScoringJobConfiguration {
 
     @Bean
     @StepScope
-    StockScorer stockScorer(DuckDbDataSource sourceDatabase, DuckbatchProperties properties,
+    StockScorer stockScorer(DuckDbDataSource sourceDatabase, ScoringSettings scoring,
             @Value("#{stepExecutionContext['" + RTIC_CODE + "']}") String code) {
-        return new StockScorer(RticScorer.load(sourceDatabase, code, properties.getScoring().getThreshold()));
+        return new StockScorer(RticScorer.load(sourceDatabase, code, scoring.getThreshold()));
     }
 
     /** The scorer as a plain step-scoped ItemProcessor, as a stock job would hold it. */

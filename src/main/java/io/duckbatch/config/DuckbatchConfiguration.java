@@ -4,25 +4,24 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-
 import io.duckbatch.cli.GracefulShutdown;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.ResumingJobLauncher;
+import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.PhaseMeters;
-import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.demo.DemoDataGenerator;
+import io.duckbatch.jobs.legacy.LegacySettings;
+import io.duckbatch.jobs.scoring.ScoringSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 
-import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
@@ -37,6 +36,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Wires the two kinds of database duckbatch uses: the job repository (HikariCP over an H2
@@ -206,6 +206,26 @@ public class DuckbatchConfiguration {
         return executor;
     }
 
+    /** How every step is built: the settings every step shares, its timing, progress and tasks. */
+    @Bean
+    StepRecipes stepRecipes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            StepTimers stepTimers, PhaseMeters phaseMeters, ProgressMeters progressMeters, TaskExecutor partitionTaskExecutor,
+            DuckbatchProperties properties) {
+        return new StepRecipes(jobRepository, transactionManager, stepTimers, phaseMeters, progressMeters,
+                partitionTaskExecutor, new StepRecipes.Defaults(properties.getChunkSize(), properties.getPageSize(),
+                        properties.getConcurrency(), properties.getProgressInterval()));
+    }
+
+    @Bean
+    ScoringSettings scoringSettings(DuckbatchProperties properties) {
+        return properties.getScoring();
+    }
+
+    @Bean
+    LegacySettings legacySettings(DuckbatchProperties properties) {
+        return properties.getLegacy();
+    }
+
     @Bean
     JobDatasets jobDatasets() {
         return new JobDatasets();
@@ -219,13 +239,6 @@ public class DuckbatchConfiguration {
     @Bean
     ProgressMeters progressMeters(MeterRegistry meterRegistry) {
         return new ProgressMeters(meterRegistry);
-    }
-
-    /** The phase table and Micrometer timers of any step that uses {@link StepTimers}. */
-    @Bean
-    @StepScope
-    PhaseTimingListener phaseTimingListener(StepTimers stepTimers, PhaseMeters phaseMeters) {
-        return new PhaseTimingListener(stepTimers, phaseMeters);
     }
 
     /**

@@ -2,9 +2,10 @@ package io.duckbatch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 
 import io.duckbatch.core.load.LoadMode;
+import io.duckbatch.jobs.legacy.LegacySettings;
+import io.duckbatch.jobs.scoring.ScoringSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -47,9 +48,9 @@ public class DuckbatchProperties {
 
     private final Demo demo = new Demo();
 
-    private final Scoring scoring = new Scoring();
+    private final ScoringSettings scoring = new ScoringSettings();
 
-    private final Legacy legacy = new Legacy();
+    private final LegacySettings legacy = new LegacySettings();
 
     private final Heartbeat heartbeat = new Heartbeat();
 
@@ -147,11 +148,13 @@ public class DuckbatchProperties {
         return this.demo;
     }
 
-    public Scoring getScoring() {
+    /** companyScoring's settings, kept with its code. */
+    public ScoringSettings getScoring() {
         return this.scoring;
     }
 
-    public Legacy getLegacy() {
+    /** legacyBulkUpdate's settings, kept with its code. */
+    public LegacySettings getLegacy() {
         return this.legacy;
     }
 
@@ -174,79 +177,6 @@ public class DuckbatchProperties {
 
         public void setRows(long rows) {
             this.rows = rows;
-        }
-
-    }
-
-    public static class Scoring {
-
-        /** The highest score: full keyword weight (0.6) plus SIC weight (0.4). */
-        private static final double MAX_SCORE = 1.0;
-
-        /** Least score a company needs to be written to rtic_scores. */
-        private double threshold = 0.5;
-
-        /** How each task scores: in Java from columnar pages, or inside DuckDB. */
-        private Mode mode = Mode.CHUNK;
-
-        /**
-         * udf mode: companies per INSERT ... SELECT (one statement and commit each, about
-         * 16 ms apart from the work, so ranges are far larger than chunk mode's pages).
-         */
-        private int rangeSize = 1_000_000;
-
-        public enum Mode {
-
-            /** Keyset reader (columnar pages), batch-transformer processor, vector writer. */
-            CHUNK,
-
-            /** The scorer as a DuckDB function; one INSERT ... SELECT per keyset range. */
-            UDF
-
-        }
-
-        public Mode getMode() {
-            return this.mode;
-        }
-
-        public void setMode(Mode mode) {
-            this.mode = mode;
-        }
-
-        public int getRangeSize() {
-            return this.rangeSize;
-        }
-
-        public void setRangeSize(int rangeSize) {
-            this.rangeSize = atLeastOne("duckbatch.scoring.range-size", rangeSize);
-        }
-
-        public double getThreshold() {
-            return this.threshold;
-        }
-
-        /** A score is 0.0 to 1.0: a threshold above 1.0 (or not a number) would write nothing, so it is refused. */
-        public void setThreshold(double threshold) {
-            if (!(threshold <= MAX_SCORE)) {
-                throw new IllegalArgumentException("duckbatch.scoring.threshold must be at most " + MAX_SCORE
-                        + " (scores run from 0.0 to " + MAX_SCORE + "), was " + threshold);
-            }
-            this.threshold = threshold;
-        }
-
-    }
-
-    public static class Legacy {
-
-        /** legacyBulkUpdate recomputes the status of companies incorporated before this date. */
-        private LocalDate incorporatedBefore = LocalDate.of(1990, 1, 1);
-
-        public LocalDate getIncorporatedBefore() {
-            return this.incorporatedBefore;
-        }
-
-        public void setIncorporatedBefore(LocalDate incorporatedBefore) {
-            this.incorporatedBefore = incorporatedBefore;
         }
 
     }

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The {@code duckbatch.*} setting names, read off {@link DuckbatchProperties}' getters (nested
- * groups such as {@code scoring} included), to suggest the closest one to a misspelt setting.
+ * groups such as a job's {@code scoring} included), to suggest the closest one to a misspelt setting.
  */
 public final class SettingNames {
 
@@ -30,7 +30,7 @@ public final class SettingNames {
             for (PropertyDescriptor property : Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
                 String name = prefix + kebab(property.getName());
                 Class<?> valueType = property.getPropertyType();
-                if (valueType != null && valueType.getEnclosingClass() == DuckbatchProperties.class && !valueType.isEnum()) {
+                if (isGroup(valueType)) {
                     names.addAll(names(valueType, name + "."));
                 }
                 else {
@@ -42,6 +42,11 @@ public final class SettingNames {
             throw new IllegalStateException("Cannot list the settings of " + type.getName(), ex);
         }
         return List.copyOf(names);
+    }
+
+    /** A nested group of settings (e.g. a job's own settings), not a value. */
+    private static boolean isGroup(Class<?> type) {
+        return type != null && type.getName().startsWith("io.duckbatch.") && !type.isEnum();
     }
 
     private static String kebab(String camel) {

@@ -44,6 +44,11 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         return new DuckDbDataSource(path, false);
     }
 
+    /** The database file, absolute: what another database ATTACHes to read it. */
+    public Path path() {
+        return this.path;
+    }
+
     @Override
     public synchronized DuckDBConnection getConnection() throws SQLException {
         if (this.root == null) {

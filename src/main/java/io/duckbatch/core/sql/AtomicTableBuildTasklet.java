@@ -9,28 +9,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.timing.SimplerTimer;
-import io.duckbatch.core.timing.StepTimers;
 
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.StepContribution;
-import org.springframework.batch.core.step.builder.StepBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Rules 4 and 9 as one step: builds a table entirely inside DuckDB, on the target's
@@ -58,7 +52,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
     private final String select;
 
-    private final StepTimers timers;
+    private final SimplerTimer timer;
 
     /** Per attached table ({@code alias.table}), the columns the SELECT reads. */
     private final Map<String, List<String>> requiredColumns;
@@ -70,7 +64,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
         this.building = builder.table + "__building";
         this.columns = builder.columns;
         this.select = builder.select;
-        this.timers = builder.timers;
+        this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
         this.requiredColumns = Map.copyOf(builder.requiredColumns);
     }
 
@@ -78,29 +72,18 @@ public class AtomicTableBuildTasklet implements Tasklet {
         return new Builder();
     }
 
-    /**
-     * This tasklet as a step of its own, its phases timed by {@code timing} (the step-scoped
-     * {@code PhaseTimingListener}).
-     */
-    public Step asStep(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            StepExecutionListener timing) {
-        return new StepBuilder(name, jobRepository).tasklet(this, transactionManager).listener(timing).build();
-    }
-
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        SimplerTimer timer = (this.timers != null)
-                ? this.timers.forStep(chunkContext.getStepContext().getStepExecution()) : new SimplerTimer();
         long start = System.nanoTime();
         long rows;
         try (Connection connection = this.database.getConnection()) {
             attach(connection);
             try {
                 requireSourceColumns(connection);
-                try (var t = timer.track("sql")) {
+                try (var t = this.timer.track("sql")) {
                     rows = build(connection);
                 }
-                try (var t = timer.track("swap")) {
+                try (var t = this.timer.track("swap")) {
                     swap(connection);
                 }
             }
@@ -205,7 +188,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
         private String select;
 
-        private StepTimers timers;
+        private SimplerTimer timer;
 
         private Builder() {
         }
@@ -216,9 +199,9 @@ public class AtomicTableBuildTasklet implements Tasklet {
             return this;
         }
 
-        /** Attaches another DuckDB file read-only under {@code alias} for the duration of the build. */
-        public Builder attach(String alias, Path file) {
-            this.attached.put(alias, file);
+        /** Attaches another DuckDB database read-only under {@code alias} for the duration of the build. */
+        public Builder attach(String alias, DuckDbDataSource database) {
+            this.attached.put(alias, database.path());
             return this;
         }
 
@@ -253,9 +236,9 @@ public class AtomicTableBuildTasklet implements Tasklet {
             return this;
         }
 
-        /** Times the phases {@code sql} and {@code swap} in the step's timer. */
-        public Builder timers(StepTimers timers) {
-            this.timers = timers;
+        /** Times the phases {@code sql} and {@code swap} in this step execution's timer. */
+        public Builder timer(SimplerTimer timer) {
+            this.timer = timer;
             return this;
         }
 

@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-
 import javax.sql.DataSource;
 
+import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.read.KeysetItemReader;
@@ -254,12 +254,12 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         }
 
         /**
-         * The source DuckDB file, attached read-only to the target as {@code alias} while
+         * The source DuckDB database, attached read-only to the target as {@code alias} while
          * the step runs. Attachments are database-wide: concurrent steps need their own alias.
          */
-        public Builder source(String alias, Path file) {
+        public Builder source(String alias, DuckDbDataSource database) {
             this.sourceAlias = alias;
-            this.sourceFile = file;
+            this.sourceFile = database.path();
             return this;
         }
 

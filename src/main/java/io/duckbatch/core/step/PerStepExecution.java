@@ -3,6 +3,7 @@ package io.duckbatch.core.step;
 import java.util.function.Function;
 
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -49,6 +50,14 @@ public final class PerStepExecution {
      */
     public static TaskletHolder tasklet(Function<StepExecution, ? extends Tasklet> factory) {
         return new TaskletHolder(factory);
+    }
+
+    /**
+     * A step or chunk listener per step execution, for listeners whose state is the
+     * execution's (its timer, its progress): register the result as the step's listener.
+     */
+    public static Listener listener(Function<StepExecution, ?> factory) {
+        return new Listener(factory);
     }
 
     /** Holds the current thread's component between beforeStep and afterStep. */
@@ -156,6 +165,63 @@ public final class PerStepExecution {
         public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
             return current().execute(contribution, chunkContext);
         }
+
+    }
+
+    /** Forwards step and chunk callbacks to the current thread's listener; lets it go after afterStep. */
+    public static final class Listener extends Holder<Object> implements ChunkListener<Object, Object> {
+
+        Listener(Function<StepExecution, ?> factory) {
+            super(factory);
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            try {
+                return super.afterStep(stepExecution);
+            }
+            finally {
+                close();
+            }
+        }
+
+        @Override
+        public void beforeChunk(Chunk<Object> chunk) {
+            chunkListener().beforeChunk(chunk);
+        }
+
+        @Override
+        public void afterChunk(Chunk<Object> chunk) {
+            chunkListener().afterChunk(chunk);
+        }
+
+        @Override
+        public void onChunkError(Exception exception, Chunk<Object> chunk) {
+            chunkListener().onChunkError(exception, chunk);
+        }
+
+        @Override
+        public void beforeChunk(ChunkContext context) {
+            chunkListener().beforeChunk(context);
+        }
+
+        @Override
+        public void afterChunk(ChunkContext context) {
+            chunkListener().afterChunk(context);
+        }
+
+        @Override
+        public void afterChunkError(ChunkContext context) {
+            chunkListener().afterChunkError(context);
+        }
+
+        @SuppressWarnings("unchecked")
+        private ChunkListener<Object, Object> chunkListener() {
+            return (current() instanceof ChunkListener<?, ?> listener) ? (ChunkListener<Object, Object>) listener : NO_CHUNKS;
+        }
+
+        private static final ChunkListener<Object, Object> NO_CHUNKS = new ChunkListener<>() {
+        };
 
     }
 

@@ -21,7 +21,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
  * Rule 12 at step level: after every chunk, moves what the step's {@link SimplerTimer}
  * measured into {@link PhaseMeters} (so a scrape sees a running step move); at step end,
  * prints the phase table: phase, calls, total, mean and share of the step's wall time.
- * Register one per step execution (step scope); it finds the step's timer in
+ * StepRecipes registers one per step execution; it finds the step's timer in
  * {@link StepTimers}.
  */
 public class PhaseTimingListener implements StepExecutionListener, ChunkListener<Object, Object> {

@@ -1,19 +1,15 @@
 package io.duckbatch.jobs.copy;
 
-import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
-import io.duckbatch.core.timing.PhaseTimingListener;
-import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.step.StepRecipes;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Description;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Job {@code companyCopy} (rule 4): copies the source's {@code companies} into the target's
@@ -54,20 +50,17 @@ public class CompanyCopyJobConfiguration {
     }
 
     @Bean
-    Step copyCompanies(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
-            PhaseTimingListener phaseTimingListener) {
-        return AtomicTableBuildTasklet.builder()
+    Step copyCompanies(StepRecipes steps, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase) {
+        return steps.tasklet("copyCompanies", run -> AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
-            .attach("source", properties.getSource())
+            .attach("source", sourceDatabase)
             .requireColumns("source", "companies", "company_number", "name", "sic_codes", "phone", "address",
                     "incorporated_on")
             .table(TABLE)
             .columns(COLUMNS)
             .select(SELECT)
-            .timers(stepTimers)
-            .build()
-            .asStep("copyCompanies", jobRepository, transactionManager, phaseTimingListener);
+            .timer(run.timer())
+            .build()).build();
     }
 
 }

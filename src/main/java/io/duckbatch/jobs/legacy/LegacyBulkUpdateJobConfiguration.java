@@ -2,29 +2,20 @@ package io.duckbatch.jobs.legacy;
 
 import java.util.List;
 
-import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.sql.RequiredTableTasklet;
-import io.duckbatch.core.step.PerStepExecution;
-import io.duckbatch.core.timing.PhaseTimingListener;
-import io.duckbatch.core.timing.ProgressListener;
-import io.duckbatch.core.timing.ProgressMeters;
+import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.SimplerTimer;
-import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.core.write.StagedUpdateItemWriter;
+import io.duckbatch.jobs.legacy.LegacySettings;
 
-import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Description;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Job {@code legacyBulkUpdate} (rule 10, when an update cannot be avoided): recomputes in
@@ -53,42 +44,31 @@ public class LegacyBulkUpdateJobConfiguration {
     }
 
     @Bean
-    Step checkCompaniesEnriched(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase) {
-        RequiredTableTasklet check = new RequiredTableTasklet(targetDatabase, TABLE,
-                List.of("company_number", "phone", "address", "is_mobile", "incorporated_on", "status"), "job phoneFeatures");
-        return new StepBuilder("checkCompaniesEnriched", jobRepository).tasklet(check, transactionManager)
-            .allowStartIfComplete(true)
-            .build();
+    Step checkCompaniesEnriched(StepRecipes steps, DuckDbDataSource targetDatabase) {
+        return steps.check("checkCompaniesEnriched", new RequiredTableTasklet(targetDatabase, TABLE,
+                List.of("company_number", "phone", "address", "is_mobile", "incorporated_on", "status"), "job phoneFeatures"));
     }
 
     @Bean
-    Step recomputeStatus(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckbatchProperties properties, DuckDbDataSource targetDatabase, StepTimers stepTimers,
-            PhaseTimingListener phaseTimingListener, ProgressListener legacyProgress) {
-        return new StepBuilder("recomputeStatus", jobRepository).<LegacyCompany, StatusChange>chunk(properties.getChunkSize())
-            .transactionManager(transactionManager)
-            .reader(PerStepExecution.reader(step -> reader(targetDatabase, properties, stepTimers.forStep(step))))
-            .processor(PerStepExecution.processor(step -> BatchTransformerItemProcessor.<LegacyCompany, StatusChange>builder()
-                .transformer(stepExecution -> new StatusRule())
-                .timer(stepTimers.forStep(step))
-                .build()))
-            .writer(PerStepExecution.writer(step -> writer(targetDatabase, stepTimers.forStep(step))))
-            .listener(phaseTimingListener)
-            .listener(legacyProgress)
+    Step recomputeStatus(StepRecipes steps, LegacySettings legacy, DuckDbDataSource targetDatabase) {
+        return steps.<LegacyCompany, StatusChange>chunk("recomputeStatus")
+            .reader(run -> reader(targetDatabase, legacy, steps.defaults().pageSize(), run.timer()))
+            .transformer(run -> new StatusRule())
+            .writer(run -> writer(targetDatabase, run.timer()))
+            .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
             .build();
     }
 
-    private static KeysetItemReader<LegacyCompany> reader(DuckDbDataSource targetDatabase, DuckbatchProperties properties,
-            SimplerTimer timer) {
+    private static KeysetItemReader<LegacyCompany> reader(DuckDbDataSource targetDatabase, LegacySettings legacy,
+            int pageSize, SimplerTimer timer) {
         return KeysetItemReader.<LegacyCompany>builder()
             .name(READER_NAME)
             .dataSource(targetDatabase)
             .table(TABLE)
             .keyColumn("company_number")
             .columns("phone", "address", "is_mobile")
-            .workPredicate("incorporated_on < ?", properties.getLegacy().getIncorporatedBefore())
-            .pageSize(properties.getPageSize())
+            .workPredicate("incorporated_on < ?", legacy.getIncorporatedBefore())
+            .pageSize(pageSize)
             .rowMapper((rs, row) -> new LegacyCompany(rs.getString(1), rs.getString(2) != null, rs.getObject(3) != null,
                     rs.getBoolean(4)))
             .timer(timer)
@@ -104,13 +84,6 @@ public class LegacyBulkUpdateJobConfiguration {
             .binder((change, row) -> row.append(change.companyNumber()).append(change.status()))
             .timer(timer)
             .build();
-    }
-
-    @Bean
-    @StepScope
-    ProgressListener legacyProgress(DuckbatchProperties properties, ProgressMeters progressMeters) {
-        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval(),
-                progressMeters);
     }
 
 }

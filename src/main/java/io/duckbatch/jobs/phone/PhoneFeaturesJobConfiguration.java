@@ -6,18 +6,14 @@ import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.sql.RequiredTableTasklet;
-import io.duckbatch.core.timing.PhaseTimingListener;
-import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.jobs.copy.CompanyCopyJobConfiguration;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Description;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Job {@code phoneFeatures} (rule 9, append-only enrichment): step 1 derives phone features
@@ -79,39 +75,29 @@ public class PhoneFeaturesJobConfiguration {
     }
 
     @Bean
-    Step checkCompaniesClean(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase) {
-        RequiredTableTasklet check = new RequiredTableTasklet(targetDatabase, CompanyCopyJobConfiguration.TABLE,
-                List.of("company_number", "phone"), "job " + CompanyCopyJobConfiguration.JOB_NAME);
-        return new StepBuilder("checkCompaniesClean", jobRepository).tasklet(check, transactionManager)
-            .allowStartIfComplete(true)
-            .build();
+    Step checkCompaniesClean(StepRecipes steps, DuckDbDataSource targetDatabase) {
+        return steps.check("checkCompaniesClean", new RequiredTableTasklet(targetDatabase, CompanyCopyJobConfiguration.TABLE,
+                List.of("company_number", "phone"), "job " + CompanyCopyJobConfiguration.JOB_NAME));
     }
 
     @Bean
-    Step buildPhoneFeatures(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase, StepTimers stepTimers, PhaseTimingListener phaseTimingListener) {
-        return buildStep("buildPhoneFeatures", FEATURES, FEATURES_SELECT, jobRepository, transactionManager,
-                targetDatabase, stepTimers, phaseTimingListener);
+    Step buildPhoneFeatures(StepRecipes steps, DuckDbDataSource targetDatabase) {
+        return tableBuild(steps, "buildPhoneFeatures", targetDatabase, FEATURES, FEATURES_SELECT);
     }
 
     @Bean
-    Step consolidateCompanies(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase, StepTimers stepTimers, PhaseTimingListener phaseTimingListener) {
-        return buildStep("consolidateCompanies", ENRICHED, ENRICHED_SELECT, jobRepository, transactionManager,
-                targetDatabase, stepTimers, phaseTimingListener);
+    Step consolidateCompanies(StepRecipes steps, DuckDbDataSource targetDatabase) {
+        return tableBuild(steps, "consolidateCompanies", targetDatabase, ENRICHED, ENRICHED_SELECT);
     }
 
-    private static Step buildStep(String name, String table, String select, JobRepository jobRepository,
-            PlatformTransactionManager transactionManager, DuckDbDataSource targetDatabase, StepTimers stepTimers,
-            PhaseTimingListener phaseTimingListener) {
-        return AtomicTableBuildTasklet.builder()
+    private static Step tableBuild(StepRecipes steps, String name, DuckDbDataSource targetDatabase, String table,
+            String select) {
+        return steps.tasklet(name, run -> AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
             .table(table)
             .select(select)
-            .timers(stepTimers)
-            .build()
-            .asStep(name, jobRepository, transactionManager, phaseTimingListener);
+            .timer(run.timer())
+            .build()).build();
     }
 
 }

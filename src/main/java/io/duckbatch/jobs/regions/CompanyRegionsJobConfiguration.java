@@ -14,29 +14,20 @@ import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadDecider;
 import io.duckbatch.core.load.LoadOnceDecider;
 import io.duckbatch.core.load.LoadedRows;
-import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
-import io.duckbatch.core.step.PerStepExecution;
-import io.duckbatch.core.timing.PhaseTimingListener;
-import io.duckbatch.core.timing.ProgressListener;
-import io.duckbatch.core.timing.ProgressMeters;
-import io.duckbatch.core.timing.StepTimers;
+import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.write.AppenderItemWriter;
 
-import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Description;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Job {@code companyRegions} (rule 1): gives every company the region of its postcode from
@@ -79,54 +70,44 @@ public class CompanyRegionsJobConfiguration {
     }
 
     @Bean
-    Step regionsInSql(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckDbDataSource targetDatabase, DuckbatchProperties properties, StepTimers stepTimers,
-            PhaseTimingListener phaseTimingListener) {
-        return AtomicTableBuildTasklet.builder()
+    Step regionsInSql(StepRecipes steps, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase) {
+        return steps.tasklet("regionsInSql", run -> AtomicTableBuildTasklet.builder()
             .database(targetDatabase)
-            .attach("source", properties.getSource())
+            .attach("source", sourceDatabase)
             .table(TABLE)
             .columns(COLUMNS)
             .select("SELECT c.company_number, upper(trim(c.address.postcode)), p.region FROM source.companies c"
                     + " LEFT JOIN source." + LOOKUP + " p ON p.postcode = upper(trim(c.address.postcode))")
-            .timers(stepTimers)
-            .build()
-            .asStep("regionsInSql", jobRepository, transactionManager, phaseTimingListener);
+            .timer(run.timer())
+            .build()).build();
     }
 
     @Bean
-    Step regionsInJava(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            DuckbatchProperties properties, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
-            JobDatasets jobDatasets, StepTimers stepTimers, PhaseTimingListener phaseTimingListener,
-            ProgressListener regionsProgress) {
-        return new StepBuilder("regionsInJava", jobRepository).<CompanyPostcode, CompanyRegion>chunk(properties.getChunkSize())
-            .transactionManager(transactionManager)
-            .reader(PerStepExecution.reader(step -> KeysetItemReader.<CompanyPostcode>builder()
+    Step regionsInJava(StepRecipes steps, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            JobDatasets jobDatasets) {
+        return steps.<CompanyPostcode, CompanyRegion>chunk("regionsInJava")
+            .reader(run -> KeysetItemReader.<CompanyPostcode>builder()
                 .name(READER_NAME)
                 .dataSource(sourceDatabase)
                 .table("companies")
                 .keyColumn("company_number")
                 .columns("address")
-                .pageSize(properties.getPageSize())
+                .pageSize(steps.defaults().pageSize())
                 .rowMapper((rs, row) -> new CompanyPostcode(rs.getString(1), postcode((Struct) rs.getObject(2))))
                 .resumeFrom(DestinationCheckpoint.builder().destination(targetDatabase).table(TABLE).keyColumn("company_number").build())
-                .timer(stepTimers.forStep(step))
-                .build()))
-            .processor(PerStepExecution.processor(step -> BatchTransformerItemProcessor.<CompanyPostcode, CompanyRegion>builder()
-                .transformer(stepExecution -> {
-                    LoadedRows<Map.Entry<String, String>> lookup = jobDatasets.loaded(stepExecution.getJobExecution(), LOOKUP);
-                    return new RegionLookup(lookup.slice(0, lookup.size()), lookup.size());
-                })
-                .timer(stepTimers.forStep(step))
-                .build()))
-            .writer(PerStepExecution.writer(step -> AppenderItemWriter.<CompanyRegion>builder()
+                .timer(run.timer())
+                .build())
+            .transformer(run -> {
+                LoadedRows<Map.Entry<String, String>> lookup = jobDatasets.loaded(run.execution().getJobExecution(), LOOKUP);
+                return new RegionLookup(lookup.slice(0, lookup.size()), lookup.size());
+            })
+            .writer(run -> AppenderItemWriter.<CompanyRegion>builder()
                 .dataSource(targetDatabase)
                 .table(TABLE)
                 .binder((region, row) -> row.append(region.companyNumber()).append(region.postcode()).append(region.region()))
-                .timer(stepTimers.forStep(step))
-                .build()))
-            .listener(phaseTimingListener)
-            .listener(regionsProgress)
+                .timer(run.timer())
+                .build())
+            .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
             .listener(createTable(targetDatabase))
             .build();
     }
@@ -148,13 +129,6 @@ public class CompanyRegionsJobConfiguration {
 
     private static String postcode(Struct address) throws SQLException {
         return (address != null) ? (String) address.getAttributes()[2] : null;
-    }
-
-    @Bean
-    @StepScope
-    ProgressListener regionsProgress(DuckbatchProperties properties, ProgressMeters progressMeters) {
-        return new ProgressListener(KeysetItemReader.rowsToReadKey(READER_NAME), properties.getProgressInterval(),
-                progressMeters);
     }
 
 }

@@ -50,7 +50,7 @@ class AtomicTableBuildTaskletTest {
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
             AtomicTableBuildTasklet tasklet = AtomicTableBuildTasklet.builder()
                 .database(database)
-                .attach("src", source)
+                .attach("src", DuckDbDataSource.readOnly(source))
                 .table("evens")
                 .columns("i BIGINT PRIMARY KEY")
                 .select("SELECT i FROM src.numbers WHERE i % 2 = 0")
@@ -103,7 +103,7 @@ class AtomicTableBuildTaskletTest {
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(this.dir.resolve("target.duckdb"))) {
             AtomicTableBuildTasklet tasklet = AtomicTableBuildTasklet.builder()
                 .database(database)
-                .attach("src", this.dir.resolve("nope.duckdb"))
+                .attach("src", DuckDbDataSource.readOnly(this.dir.resolve("nope.duckdb")))
                 .table("t")
                 .select("SELECT * FROM src.x")
                 .build();
@@ -121,7 +121,7 @@ class AtomicTableBuildTaskletTest {
             .hasMessageContaining("needs select");
         assertThatThrownBy(() -> AtomicTableBuildTasklet.builder().database(database).table("t; drop").select("SELECT 1").build())
             .hasMessageContaining("table 't; drop' is not a plain SQL name");
-        assertThatThrownBy(() -> AtomicTableBuildTasklet.builder().database(database).table("t").attach("a b", this.dir)
+        assertThatThrownBy(() -> AtomicTableBuildTasklet.builder().database(database).table("t").attach("a b", DuckDbDataSource.readOnly(this.dir))
             .select("SELECT 1").build()).hasMessageContaining("alias 'a b'");
     }
 

@@ -46,7 +46,7 @@ class KeysetRangeInsertTaskletTest {
         return KeysetRangeInsertTasklet.builder()
             .name("numbers")
             .target(target)
-            .source("src", source)
+            .source("src", DuckDbDataSource.readOnly(source))
             .keys("numbers", "k")
             .rangeSize(100)
             .insert(INSERT, task)
@@ -143,7 +143,7 @@ class KeysetRangeInsertTaskletTest {
         return KeysetRangeInsertTasklet.builder()
             .name("numbers")
             .target(target)
-            .source("src", source)
+            .source("src", DuckDbDataSource.readOnly(source))
             .keys("numbers", "k")
             .keyRange(after, upTo)
             .rangeSize(100)
@@ -158,18 +158,18 @@ class KeysetRangeInsertTaskletTest {
         Path source = source();
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(this.dir.resolve("target.duckdb"))) {
             DestinationCheckpoint checkpoint = DestinationCheckpoint.builder().destination(database).table("t").keyColumn("k").build();
-            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src", source)
+            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src", DuckDbDataSource.readOnly(source))
                 .keys("numbers", "k").rangeSize(10).insert("INSERT INTO t SELECT * FROM src.numbers").checkpoint(checkpoint).build())
                 .hasMessageContaining("needs an insert with {range} exactly once");
-            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src", source)
+            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src", DuckDbDataSource.readOnly(source))
                 .keys("numbers", "k").rangeSize(10).insert("INSERT INTO t SELECT * FROM src.numbers WHERE {range} AND i > ?", 5)
                 .checkpoint(checkpoint).build())
                 .hasMessageContaining("one '?' per value (1), all before {range}");
             assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database)
-                .source("src", this.dir.resolve("missing.duckdb")).keys("numbers", "k").rangeSize(10)
+                .source("src", DuckDbDataSource.readOnly(this.dir.resolve("missing.duckdb"))).keys("numbers", "k").rangeSize(10)
                 .insert(INSERT, "t1").checkpoint(checkpoint).build())
                 .hasMessageContaining("source database " + this.dir.resolve("missing.duckdb") + " does not exist");
-            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src; DROP", source)
+            assertThatThrownBy(() -> KeysetRangeInsertTasklet.builder().name("n").target(database).source("src; DROP", DuckDbDataSource.readOnly(source))
                 .keys("numbers", "k").rangeSize(10).insert(INSERT, "t1").checkpoint(checkpoint).build())
                 .hasMessageContaining("source alias 'src; DROP' is not a plain SQL name");
         }
