@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.read.KeysetQuery;
@@ -93,7 +92,12 @@ public class ScoringBenchmark {
 
     }
 
-    public ScoringBenchmark(Path dir, DemoDataGenerator generator, int concurrency, int pageSize, PrintStream out) {
+    /** The application each mode runs in, a context of its own. */
+    private final Class<?> application;
+
+    public ScoringBenchmark(Path dir, DemoDataGenerator generator, int concurrency, int pageSize, PrintStream out,
+            Class<?> application) {
+        this.application = application;
         this.dir = dir;
         this.generator = generator;
         this.concurrency = concurrency;
@@ -214,7 +218,7 @@ public class ScoringBenchmark {
                 "--duckbatch.progress-interval=1h", "--management.server.port=-1",
                 "--spring.datasource.url=jdbc:h2:mem:duckbatch-bench-" + (++this.runs) + ";DB_CLOSE_DELAY=-1"));
         args.addAll(Arrays.asList(extra));
-        SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+        SpringApplication application = new SpringApplication(this.application);
         application.setWebApplicationType(WebApplicationType.NONE);
         JobRunUsage usage = new JobRunUsage();
         application.addListeners(usage);

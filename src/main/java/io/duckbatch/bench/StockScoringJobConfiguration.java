@@ -7,8 +7,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.duckbatch.config.DuckbatchProperties;
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.jobs.scoring.Company;
 import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
 import io.duckbatch.jobs.scoring.RticCode;

@@ -10,7 +10,7 @@ import java.util.Map;
  * ({@code --name=value}), plus {@code --help} and the counts {@code --limit N},
  * {@code --rows N} and {@code --keyset-rows N}.
  */
-record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
+public record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
 
     private static final List<String> COUNTS = List.of("limit", "rows", "keyset-rows");
 
@@ -51,7 +51,7 @@ record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
     }
 
     /** The value of {@code --name N}, or {@code orElse}. */
-    long count(String name, long orElse) {
+    public long count(String name, long orElse) {
         return this.counts.getOrDefault(name, orElse);
     }
 
@@ -60,7 +60,7 @@ record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
     }
 
     /** The words after the verb. */
-    List<String> operands() {
+    public List<String> operands() {
         return this.words.isEmpty() ? List.of() : this.words.subList(1, this.words.size());
     }
 
@@ -79,9 +79,9 @@ record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
     }
 
     /** A mistake in the command line: exit code 2. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
 
-        UsageException(String message) {
+        public UsageException(String message) {
             super(message);
         }
 

@@ -11,14 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.duckbatch.bench.ScoringBenchmark;
 import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.demo.DemoDataGenerator;
-import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
@@ -103,6 +101,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private final Map<String, String> descriptions = new TreeMap<>();
 
+    private final Map<String, Verb> verbs = new TreeMap<>();
+
     private final ResumingJobLauncher launcher;
 
     private final JobOperator jobOperator;
@@ -125,12 +125,13 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
             JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
-            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress) {
+            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs) {
         jobs.forEach((bean, job) -> {
             this.jobs.put(job.getName(), job);
             String description = beanFactory.getBeanDefinition(bean).getDescription();
             this.descriptions.put(job.getName(), (description != null) ? description : "");
         });
+        verbs.forEach(verb -> this.verbs.put(verb.name(), verb));
         this.launcher = launcher;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -187,8 +188,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                 this.exitCode = 0;
                 return;
             }
-            this.exitCode = (verb == null) ? launch(this.environment.getProperty(JOB_NAME_PROPERTY,
-                    CompanyScoringJobConfiguration.JOB_NAME), List.of()) : dispatch(verb, args);
+            this.exitCode = (verb == null) ? launch(this.environment.getRequiredProperty(JOB_NAME_PROPERTY), List.of()) : dispatch(verb, args);
             if (runsAJob(args) && this.relaunchArguments == null) {
                 this.actuatorAddress.keepAlive(this.properties.getMetrics().getKeepAlive());
             }
@@ -226,29 +226,18 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             case "abandon" -> status("Abandoned", this.jobOperator.abandon(execution(args.executionId())));
             case "recover" -> recover(args.executionId());
             case "executions" -> executions(args);
-            case "bench" -> bench(args);
             case "jobs" -> {
                 this.descriptions.forEach((job, description) -> System.out.printf("%-18s %s%n", job, description));
                 yield 0;
             }
-            default -> throw new Arguments.UsageException("Unknown verb '" + verb + "'");
+            default -> {
+                Verb other = this.verbs.get(verb);
+                if (other == null) {
+                    throw new Arguments.UsageException("Unknown verb '" + verb + "'");
+                }
+                yield other.run(args);
+            }
         };
-    }
-
-    private int bench(Arguments args) throws Exception {
-        long rows = args.count("rows", 2_000_000);
-        if (rows > DemoDataGenerator.MAX_ROWS) {
-            throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);
-        }
-        ScoringBenchmark benchmark = new ScoringBenchmark(this.properties.getDataDir().resolve("bench"),
-                this.demoDataGenerator, this.properties.getConcurrency(), this.properties.getPageSize(), System.out);
-        try {
-            benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
-        }
-        finally {
-            benchmark.cleanUp();
-        }
-        return 0;
     }
 
     private JobExecution execution(long id) {

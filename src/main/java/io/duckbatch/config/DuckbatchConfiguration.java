@@ -7,8 +7,9 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.duckbatch.cli.GracefulShutdown;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.GracefulShutdown;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.ResumingJobLauncher;
@@ -24,6 +25,7 @@ import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -164,6 +166,12 @@ public class DuckbatchConfiguration {
         return DuckDbDataSource.readWrite(properties.getTarget());
     }
 
+    /** Ctrl-C or SIGTERM stops running executions at a chunk boundary, so the next run resumes them. */
+    @Bean
+    GracefulShutdown gracefulShutdown(ObjectProvider<JobOperator> jobOperator, DuckbatchProperties properties) {
+        return new GracefulShutdown(jobOperator, properties.getShutdownTimeout());
+    }
+
     @Bean
     StandardJobListeners standardJobListeners(JobRepository jobRepository, JobDatasets jobDatasets,
             GracefulShutdown gracefulShutdown, ExecutionOwnerRegistry executionOwners) {
@@ -227,8 +235,8 @@ public class DuckbatchConfiguration {
     }
 
     @Bean
-    JobDatasets jobDatasets() {
-        return new JobDatasets();
+    JobDatasets jobDatasets(DuckbatchProperties properties) {
+        return new JobDatasets(properties.getLoadMode());
     }
 
     @Bean

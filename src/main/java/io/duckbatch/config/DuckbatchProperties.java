@@ -46,6 +46,9 @@ public class DuckbatchProperties {
      */
     private LoadMode loadMode = LoadMode.AUTO;
 
+    /** How long Ctrl-C or SIGTERM waits for running executions to stop at a chunk boundary. */
+    private Duration shutdownTimeout = Duration.ofSeconds(60);
+
     private final Demo demo = new Demo();
 
     private final ScoringSettings scoring = new ScoringSettings();
@@ -142,6 +145,17 @@ public class DuckbatchProperties {
 
     public void setLoadMode(LoadMode loadMode) {
         this.loadMode = loadMode;
+    }
+
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("duckbatch.shutdown-timeout must not be negative, was " + shutdownTimeout);
+        }
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public Demo getDemo() {

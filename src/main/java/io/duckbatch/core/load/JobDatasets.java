@@ -25,6 +25,18 @@ public class JobDatasets implements JobExecutionListener {
 
     private final Map<String, Object> datasets = new ConcurrentHashMap<>();
 
+    private final LoadMode mode;
+
+    /** @param mode the choice for every dataset: decide by measured size, or force memory or chunks */
+    public JobDatasets(LoadMode mode) {
+        this.mode = mode;
+    }
+
+    /** The rule-1 choice the settings make for every dataset; a {@link LoadDecider} applies it. */
+    public LoadMode mode() {
+        return this.mode;
+    }
+
     /**
      * The job's copy of a dataset, loaded on first use if the decider says it fits, or
      * {@code null} when it is to be read in chunks.

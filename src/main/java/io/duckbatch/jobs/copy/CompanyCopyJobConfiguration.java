@@ -1,9 +1,10 @@
 package io.duckbatch.jobs.copy;
 
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.StepRecipes;
+import io.duckbatch.jobs.TargetTables;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.Step;
@@ -24,7 +25,7 @@ public class CompanyCopyJobConfiguration {
 
     public static final String JOB_NAME = "companyCopy";
 
-    public static final String TABLE = "companies_clean";
+    static final String TABLE = TargetTables.COMPANIES_CLEAN.table();
 
     /** SIC 2007 section letter by division (the first two digits, 01 to 99); '-' where none. */
     static final String SECTIONS = "AAA-BBBBBCCCCCCCCCCCCCCCCCCCCCCCC-DEEEE-FFF-GGG-HHHHH-II-JJJJJJKKK-LMMMMMMM-NNNNNN-OPQQQ-RRRRSSSTTU";

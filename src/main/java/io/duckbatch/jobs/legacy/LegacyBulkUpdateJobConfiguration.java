@@ -2,13 +2,14 @@ package io.duckbatch.jobs.legacy;
 
 import java.util.List;
 
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.StagedUpdateItemWriter;
+import io.duckbatch.jobs.TargetTables;
 import io.duckbatch.jobs.legacy.LegacySettings;
 
 import org.springframework.batch.core.job.Job;
@@ -31,7 +32,7 @@ public class LegacyBulkUpdateJobConfiguration {
 
     public static final String JOB_NAME = "legacyBulkUpdate";
 
-    static final String TABLE = "companies_enriched";
+    static final String TABLE = TargetTables.COMPANIES_ENRICHED.table();
 
     private static final String READER_NAME = "companiesEnriched";
 
@@ -46,7 +47,8 @@ public class LegacyBulkUpdateJobConfiguration {
     @Bean
     Step checkCompaniesEnriched(StepRecipes steps, DuckDbDataSource targetDatabase) {
         return steps.check("checkCompaniesEnriched", new RequiredTableTasklet(targetDatabase, TABLE,
-                List.of("company_number", "phone", "address", "is_mobile", "incorporated_on", "status"), "job phoneFeatures"));
+                List.of("company_number", "phone", "address", "is_mobile", "incorporated_on", "status"),
+                TargetTables.COMPANIES_ENRICHED.madeBy()));
     }
 
     @Bean

@@ -2,12 +2,12 @@ package io.duckbatch.jobs.phone;
 
 import java.util.List;
 
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
-import io.duckbatch.jobs.copy.CompanyCopyJobConfiguration;
+import io.duckbatch.jobs.TargetTables;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.Step;
@@ -30,7 +30,7 @@ public class PhoneFeaturesJobConfiguration {
 
     static final String FEATURES = "company_phone_features";
 
-    static final String ENRICHED = "companies_enriched";
+    static final String ENRICHED = TargetTables.COMPANIES_ENRICHED.table();
 
     /**
      * Digits with a leading '+' kept; then international form: '+' and '00' prefixes
@@ -76,8 +76,8 @@ public class PhoneFeaturesJobConfiguration {
 
     @Bean
     Step checkCompaniesClean(StepRecipes steps, DuckDbDataSource targetDatabase) {
-        return steps.check("checkCompaniesClean", new RequiredTableTasklet(targetDatabase, CompanyCopyJobConfiguration.TABLE,
-                List.of("company_number", "phone"), "job " + CompanyCopyJobConfiguration.JOB_NAME));
+        return steps.check("checkCompaniesClean", new RequiredTableTasklet(targetDatabase,
+                TargetTables.COMPANIES_CLEAN.table(), List.of("company_number", "phone"), TargetTables.COMPANIES_CLEAN.madeBy()));
     }
 
     @Bean

@@ -7,9 +7,8 @@ import java.sql.Struct;
 import java.util.List;
 import java.util.Map;
 
-import io.duckbatch.config.DuckbatchProperties;
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadDecider;
 import io.duckbatch.core.load.LoadOnceDecider;
@@ -55,9 +54,9 @@ public class CompanyRegionsJobConfiguration {
     @Bean
     @Description("Adds each company's region from postcode_regions: loaded once and joined in Java if it fits, else joined in SQL")
     Job companyRegions(StandardJobListeners jobs, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
-            DuckbatchProperties properties, Step regionsInJava, Step regionsInSql) {
+            Step regionsInJava, Step regionsInSql) {
         LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,
-                LoadDecider.builder().dataSource(sourceDatabase).query(LOOKUP_QUERY).mode(properties.getLoadMode()).build(),
+                LoadDecider.builder().dataSource(sourceDatabase).query(LOOKUP_QUERY).mode(jobDatasets.mode()).build(),
                 () -> LoadedRows.load(sourceDatabase, LOOKUP_QUERY, (rs, row) -> Map.entry(rs.getString(1), rs.getString(2))));
         return jobs.job(JOB_NAME).start(lookupFits)
             .on(LoadOnceDecider.LOADED)

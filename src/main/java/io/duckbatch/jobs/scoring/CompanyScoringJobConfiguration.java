@@ -6,9 +6,9 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 
-import io.duckbatch.config.StandardJobListeners;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.TableCheck;
+import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.read.KeyRangePartitioner;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.read.KeysetQuery;

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.load.LoadMode;
 import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.support.DuckDbFiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,7 @@ class JobDatasetsTest {
         Path file = this.dir.resolve("source.duckdb");
         DuckDbFiles.execute(file, "CREATE TABLE t AS SELECT CAST(i AS VARCHAR) AS k FROM range(50) r(i)");
         KeysetQuery query = new KeysetQuery("t", "k", List.of(), null, List.of());
-        JobDatasets datasets = new JobDatasets();
+        JobDatasets datasets = new JobDatasets(LoadMode.AUTO);
         JobExecution job = new JobExecution(9L, new JobInstance(1L, "job"), new JobParameters());
         AtomicInteger loads = new AtomicInteger();
         try (DuckDbDataSource source = DuckDbDataSource.readOnly(file)) {

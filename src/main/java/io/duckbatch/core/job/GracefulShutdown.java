@@ -1,8 +1,10 @@
-package io.duckbatch.cli;
+package io.duckbatch.core.job;
 
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.duckbatch.core.job.GracefulShutdown;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,17 +14,14 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 
 /**
  * Ctrl-C or SIGTERM: before the application context closes (and with it the databases),
  * asks every execution this process is running to stop, and waits for them to end STOPPED
  * at a chunk boundary, so that the next run resumes them. It listens to every job to know
  * the live executions (the objects the job threads use: stopping those is what the steps
- * see), and waits at most {@code duckbatch.shutdown-timeout} (default 60 s).
+ * see), and waits at most the timeout it is given.
  */
-@Component
 public class GracefulShutdown implements SmartLifecycle, JobExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
@@ -39,9 +38,13 @@ public class GracefulShutdown implements SmartLifecycle, JobExecutionListener {
 
     private volatile boolean running;
 
-    public GracefulShutdown(ObjectProvider<JobOperator> jobOperator, Environment environment) {
+    /**
+     * @param jobOperator resolved at shutdown (see the field)
+     * @param timeout how long to wait for the executions to stop
+     */
+    public GracefulShutdown(ObjectProvider<JobOperator> jobOperator, Duration timeout) {
         this.jobOperator = jobOperator;
-        this.timeout = environment.getProperty("duckbatch.shutdown-timeout", Duration.class, Duration.ofSeconds(60));
+        this.timeout = timeout;
     }
 
     @Override

@@ -1,6 +1,5 @@
-package io.duckbatch.config;
+package io.duckbatch.core.job;
 
-import io.duckbatch.cli.GracefulShutdown;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.timing.JobPhaseSummary;

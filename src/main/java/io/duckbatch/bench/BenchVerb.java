@@ -1,0 +1,65 @@
+package io.duckbatch.bench;
+
+import io.duckbatch.cli.Arguments;
+import io.duckbatch.cli.Verb;
+import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.demo.DemoDataGenerator;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.stereotype.Component;
+import org.springframework.util.ClassUtils;
+
+/**
+ * {@code bench [--rows N] [--keyset-rows N]}: runs {@link ScoringBenchmark} in this process.
+ * Each mode runs in an application context of its own, started from the same application
+ * class as this one (found in the running context, so this package needs no import of it).
+ */
+@Component
+class BenchVerb implements Verb {
+
+    private final DuckbatchProperties properties;
+
+    private final DemoDataGenerator demoDataGenerator;
+
+    private final ApplicationContext context;
+
+    BenchVerb(DuckbatchProperties properties, DemoDataGenerator demoDataGenerator, ApplicationContext context) {
+        this.properties = properties;
+        this.demoDataGenerator = demoDataGenerator;
+        this.context = context;
+    }
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public int run(Arguments args) throws Exception {
+        long rows = args.count("rows", 2_000_000);
+        if (rows > DemoDataGenerator.MAX_ROWS) {
+            throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);
+        }
+        ScoringBenchmark benchmark = new ScoringBenchmark(this.properties.getDataDir().resolve("bench"),
+                this.demoDataGenerator, this.properties.getConcurrency(), this.properties.getPageSize(), System.out,
+                applicationClass());
+        try {
+            benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
+        }
+        finally {
+            benchmark.cleanUp();
+        }
+        return 0;
+    }
+
+    private Class<?> applicationClass() {
+        return this.context.getBeansWithAnnotation(SpringBootConfiguration.class)
+            .values()
+            .stream()
+            .map(ClassUtils::getUserClass)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("bench runs inside a Spring Boot application"));
+    }
+
+}
