@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.AppenderItemWriter;
 import io.duckbatch.demo.DemoDataGenerator;

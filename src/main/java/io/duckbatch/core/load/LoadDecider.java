@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 
 /**
  * Rule 1: before a step needs a dataset several times, measure it in DuckDB (rows, and the

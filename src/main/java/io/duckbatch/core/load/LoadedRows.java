@@ -10,7 +10,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 
 import org.springframework.jdbc.core.RowMapper;
 

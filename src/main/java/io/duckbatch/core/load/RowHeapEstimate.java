@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 
 /**
  * The heap one row of a keyset query takes in {@link LoadedRows}, averaged by DuckDB over a

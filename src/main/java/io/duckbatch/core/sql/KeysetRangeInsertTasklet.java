@@ -13,8 +13,8 @@ import javax.sql.DataSource;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.read.KeysetItemReader;
-import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 

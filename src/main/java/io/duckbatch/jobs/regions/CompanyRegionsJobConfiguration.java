@@ -9,12 +9,12 @@ import java.util.Map;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.StandardJobListeners;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.load.JobDatasets;
 import io.duckbatch.core.load.LoadDecider;
 import io.duckbatch.core.load.LoadOnceDecider;
 import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.read.KeysetItemReader;
-import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.StepRecipes;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.load.LoadMode;
-import io.duckbatch.core.read.KeysetQuery;
 import io.duckbatch.support.DuckDbFiles;
 
 import org.junit.jupiter.api.Test;

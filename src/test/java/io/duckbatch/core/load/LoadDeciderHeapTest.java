@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.support.DuckDbFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.duckbatch.core.load;
 import java.nio.file.Path;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.read.KeysetQuery;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.support.DuckDbFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.keyset.KeyRangePartitioner;
+import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.support.DuckDbFiles;

@@ -1,4 +1,4 @@
-package io.duckbatch.core.read;
+package io.duckbatch.core.keyset;
 
 import java.sql.Connection;
 import java.sql.SQLException;
