@@ -14,8 +14,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 /**
  * Cuts a table into {@code gridSize} tasks of consecutive keys with about as many rows each
  * (rule 11's task list): DuckDB finds the ranges' last keys in one window query, and each
- * partition's ExecutionContext holds its range ({@link #after}, {@link #upTo}), so a
- * restarted partition reads the range it started with. Partitions are named
+ * partition's ExecutionContext holds its range ({@link #range}), so a restarted partition
+ * reads the range it started with. Partitions are named
  * {@code <name>-0001}, {@code -0002}, ... in key order. Spring Batch keeps the grid size of
  * the first run of a partitioned step, so a restart cuts the same ranges as long as the table
  * is unchanged.
@@ -45,7 +45,7 @@ public class KeyRangePartitioner implements Partitioner {
             int size = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (rows + gridSize - 1) / Math.max(1, gridSize)));
             Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
             Object after = null;
-            for (KeysetQuery.Range range : this.keys.ranges(connection, null, null, size)) {
+            for (KeysetQuery.Range range : this.keys.ranges(connection, KeyRange.ALL, size)) {
                 ExecutionContext context = new ExecutionContext();
                 if (after != null) {
                     context.put(AFTER, after);
@@ -60,6 +60,11 @@ public class KeyRangePartitioner implements Partitioner {
             throw new IllegalStateException("Cannot cut " + this.keys.table() + " of " + this.dataSource + " into key ranges: "
                     + ex.getMessage(), ex);
         }
+    }
+
+    /** A partition's range of keys, as {@link #after} and {@link #upTo} give them. */
+    public static KeyRange range(ExecutionContext context) {
+        return new KeyRange(after(context), upTo(context));
     }
 
     /** The key a partition's range starts after, or {@code null} for the first range. */

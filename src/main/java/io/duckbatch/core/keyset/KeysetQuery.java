@@ -39,6 +39,8 @@ public final class KeysetQuery {
      * @param columns selected columns; the key column is always selected first
      * @param workPredicate optional SQL condition selecting the rows that still need work,
      * with {@code ?} placeholders for {@code workParameters}
+     * @throws IllegalArgumentException on a name that is not plain, or parameters that do not
+     * match the placeholders
      */
     public KeysetQuery(String table, String keyColumn, List<String> columns, String workPredicate,
             List<Object> workParameters) {
@@ -107,9 +109,9 @@ public final class KeysetQuery {
         return "SELECT " + this.selectList + " FROM " + this.table + where(afterKey, true) + " ORDER BY " + this.keyColumn;
     }
 
-    /** Binds a range page: the key to read after (when not {@code null}), the last key, the work parameters. */
-    public void bindRangePage(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
-        bindWhere(statement, afterKey, upTo);
+    /** Binds a range page: the range's bounds (its {@code after} when not {@code null}), then the work parameters. */
+    public void bindRangePage(PreparedStatement statement, KeyRange range) throws SQLException {
+        bindWhere(statement, range);
     }
 
     /** Every row needing work, in key order: what a load-once dataset holds. */
@@ -123,13 +125,7 @@ public final class KeysetQuery {
      * query of this class puts on the rows, bound by {@link #bindWhere} in the same order.
      */
     private String where(boolean afterKey, boolean upTo) {
-        List<String> conditions = new ArrayList<>(3);
-        if (afterKey) {
-            conditions.add(this.keyColumn + " > ?");
-        }
-        if (upTo) {
-            conditions.add(this.keyColumn + " <= ?");
-        }
+        List<String> conditions = new ArrayList<>(KeyRange.conditions(this.keyColumn, afterKey, upTo));
         if (this.workPredicate != null) {
             conditions.add("(" + this.workPredicate + ")");
         }
@@ -137,13 +133,8 @@ public final class KeysetQuery {
     }
 
     /** Binds what {@link #where} asked for: the bounds that are not {@code null}, then the work parameters. */
-    private int bindWhere(PreparedStatement statement, Object afterKey, Object upTo) throws SQLException {
-        int index = 1;
-        for (Object bound : new Object[] { afterKey, upTo }) {
-            if (bound != null) {
-                statement.setObject(index++, bound);
-            }
-        }
+    private int bindWhere(PreparedStatement statement, KeyRange range) throws SQLException {
+        int index = range.bind(statement, 1);
         for (Object parameter : this.workParameters) {
             statement.setObject(index++, parameter);
         }
@@ -154,7 +145,7 @@ public final class KeysetQuery {
     public long countRemaining(Connection connection, Object afterKey) throws SQLException {
         try (PreparedStatement statement = connection
             .prepareStatement("SELECT count(*) FROM " + this.table + where(afterKey != null, false))) {
-            bindWhere(statement, afterKey, null);
+            bindWhere(statement, new KeyRange(afterKey, null));
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -172,19 +163,19 @@ public final class KeysetQuery {
      * a top-N query over all remaining rows per range.
      */
     public List<Range> ranges(Connection connection, Object afterKey, int size) throws SQLException {
-        return ranges(connection, afterKey, null, size);
+        return ranges(connection, new KeyRange(afterKey, null), size);
     }
 
     /**
-     * As {@link #ranges(Connection, Object, int)}, for the rows up to and including
-     * {@code upTo} only (all when {@code null}): the ranges of one task's share of a table.
+     * As {@link #ranges(Connection, Object, int)}, for the rows of {@code share} only: the
+     * ranges of one task's share of a table.
      */
-    public List<Range> ranges(Connection connection, Object afterKey, Object upTo, int size) throws SQLException {
-        String where = where(afterKey != null, upTo != null);
+    public List<Range> ranges(Connection connection, KeyRange share, int size) throws SQLException {
+        String where = where(share.after() != null, share.upTo() != null);
         // Rows that fit in one range need no sort: their count and last key are one aggregate.
         try (PreparedStatement statement = connection
             .prepareStatement("SELECT count(*), max(" + this.keyColumn + ") FROM " + this.table + where)) {
-            bindWhere(statement, afterKey, upTo);
+            bindWhere(statement, share);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 long rows = rs.getLong(1);
@@ -197,7 +188,7 @@ public final class KeysetQuery {
                 + this.keyColumn + ") AS n, count(*) OVER () AS total FROM " + this.table + where
                 + ") WHERE n % ? = 0 OR n = total ORDER BY n";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(bindWhere(statement, afterKey, upTo), size);
+            statement.setInt(bindWhere(statement, share), size);
             List<Range> ranges = new ArrayList<>();
             long previous = 0;
             try (ResultSet rs = statement.executeQuery()) {
@@ -230,7 +221,7 @@ public final class KeysetQuery {
     private long countNeedingWork(Connection connection, String aggregate) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + aggregate + " FROM " + this.table
                 + where(false, false))) {
-            bindWhere(statement, null, null);
+            bindWhere(statement, KeyRange.ALL);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -12,6 +12,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.keyset.KeyRange;
+import io.duckbatch.core.keyset.KeyRangeWalk;
 import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -124,7 +126,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
                 this.nextPageStartKey = this.rangeAfter;
             }
             this.ranges = new ArrayDeque<>(
-                    this.query.ranges(this.connection, this.nextPageStartKey, this.rangeUpTo, this.pageSize));
+                    this.query.ranges(this.connection, new KeyRange(this.nextPageStartKey, this.rangeUpTo), this.pageSize));
             this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
             this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
             this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
@@ -175,7 +177,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             return 0;
         }
         PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
-        this.query.bindRangePage(statement, this.pageStartKey, range.upTo());
+        this.query.bindRangePage(statement, new KeyRange(this.pageStartKey, range.upTo()));
         int rows = 0;
         if (this.columnarMapper != null) {
             try (DuckDBChunkedResult chunks = statement.unwrap(DuckDBPreparedStatement.class).query()) {
@@ -235,7 +237,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     /** The ExecutionContext key under which a reader named {@code name} records its rows to read. */
     public static String rowsToReadKey(String name) {
-        return name + ".rowsToRead";
+        return KeyRangeWalk.rowsToReadKey(name);
     }
 
     public KeysetQuery getQuery() {

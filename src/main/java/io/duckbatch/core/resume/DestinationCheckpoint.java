@@ -10,6 +10,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.keyset.KeyRange;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -40,9 +41,7 @@ public class DestinationCheckpoint {
 
     private final Object taskValue;
 
-    private final Object rangeAfter;
-
-    private final Object rangeUpTo;
+    private final KeyRange range;
 
     private DestinationCheckpoint(Builder builder) {
         this.destination = builder.destination;
@@ -50,8 +49,7 @@ public class DestinationCheckpoint {
         this.keyColumn = builder.keyColumn;
         this.taskColumn = builder.taskColumn;
         this.taskValue = builder.taskValue;
-        this.rangeAfter = builder.rangeAfter;
-        this.rangeUpTo = builder.rangeUpTo;
+        this.range = builder.range;
     }
 
     public static Builder builder() {
@@ -99,29 +97,22 @@ public class DestinationCheckpoint {
         if (this.taskColumn != null) {
             conditions.add(this.taskColumn + " = ?");
         }
-        if (this.rangeAfter != null) {
-            conditions.add(this.keyColumn + " > ?");
-        }
-        if (this.rangeUpTo != null) {
-            conditions.add(this.keyColumn + " <= ?");
-        }
+        conditions.addAll(this.range.conditions(this.keyColumn));
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     private void bindTask(PreparedStatement statement) throws SQLException {
         int index = 1;
-        for (Object value : new Object[] { this.taskValue, this.rangeAfter, this.rangeUpTo }) {
-            if (value != null) {
-                statement.setObject(index++, value);
-            }
+        if (this.taskColumn != null) {
+            statement.setObject(index++, this.taskValue);
         }
+        this.range.bind(statement, index);
     }
 
     @Override
     public String toString() {
         return this.table + "." + this.keyColumn + ((this.taskColumn != null) ? " where " + this.taskColumn + " = "
-                + this.taskValue : "") + ((this.rangeUpTo != null || this.rangeAfter != null)
-                        ? " in (" + this.rangeAfter + ", " + this.rangeUpTo + "]" : "");
+                + this.taskValue : "") + (!this.range.equals(KeyRange.ALL) ? " in " + this.range : "");
     }
 
     public static final class Builder {
@@ -136,9 +127,7 @@ public class DestinationCheckpoint {
 
         private Object taskValue;
 
-        private Object rangeAfter;
-
-        private Object rangeUpTo;
+        private KeyRange range = KeyRange.ALL;
 
         private Builder() {
         }
@@ -172,8 +161,7 @@ public class DestinationCheckpoint {
          * first) up to and including {@code upTo} ({@code null}: to the last), bound.
          */
         public Builder keyRange(Object after, Object upTo) {
-            this.rangeAfter = after;
-            this.rangeUpTo = upTo;
+            this.range = new KeyRange(after, upTo);
             return this;
         }
 

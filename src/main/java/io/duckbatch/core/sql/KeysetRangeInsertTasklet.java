@@ -5,16 +5,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import javax.sql.DataSource;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.keyset.KeyRange;
+import io.duckbatch.core.keyset.KeyRangeWalk;
 import io.duckbatch.core.keyset.KeysetQuery;
-import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.keyset.RangeStatement;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
@@ -72,20 +72,15 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     private final SimplerTimer timer;
 
-    private final Object rangeAfter;
-
-    private final Object rangeUpTo;
+    /** The task's share of the source table. */
+    private final KeyRange share;
 
     private Connection connection;
 
-    private PreparedStatement firstRangeInsert;
-
-    private PreparedStatement nextRangeInsert;
-
-    private Object after;
+    private RangeStatement inserts;
 
     /** The ranges still to insert, found when the step opens. */
-    private Deque<KeysetQuery.Range> ranges;
+    private KeyRangeWalk ranges;
 
     /** Work on the target connection before the first range, e.g. registering functions. */
     @FunctionalInterface
@@ -103,15 +98,17 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         this.keys = new KeysetQuery(builder.sourceAlias + "." + builder.sourceTable, builder.keyColumn, List.of(), null,
                 List.of());
         this.rangeSize = builder.rangeSize;
-        String key = builder.keyColumn;
-        this.firstRangeSql = builder.insert.replace(RANGE, "(" + key + " <= ?)");
-        this.nextRangeSql = builder.insert.replace(RANGE, "(" + key + " > ? AND " + key + " <= ?)");
+        this.firstRangeSql = builder.insert.replace(RANGE, rangePredicate(builder.keyColumn, false));
+        this.nextRangeSql = builder.insert.replace(RANGE, rangePredicate(builder.keyColumn, true));
         this.parameters = List.copyOf(builder.parameters);
         this.checkpoint = builder.checkpoint;
         this.prepare = builder.prepare;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
-        this.rangeAfter = builder.rangeAfter;
-        this.rangeUpTo = builder.rangeUpTo;
+        this.share = builder.share;
+    }
+
+    private static String rangePredicate(String keyColumn, boolean after) {
+        return "(" + String.join(" AND ", KeyRange.conditions(keyColumn, after, true)) + ")";
     }
 
     public static Builder builder() {
@@ -129,20 +126,16 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                     this.prepare.accept(this.connection);
                 }
             }
+            Object resumeAfter;
             try (var t = this.timer.track("resume")) {
-                this.after = this.checkpoint.open(context);
-            }
-            if (this.after == null) {
-                this.after = this.rangeAfter;
+                resumeAfter = this.checkpoint.open(context);
             }
             try (var t = this.timer.track("ranges")) {
-                this.ranges = new ArrayDeque<>(this.keys.ranges(this.connection, this.after, this.rangeUpTo, this.rangeSize));
+                this.ranges = KeyRangeWalk.cut(this.connection, this.keys, this.share.resumedAfter(resumeAfter), this.rangeSize);
             }
-            context.putLong(KeysetItemReader.rowsToReadKey(this.name),
-                    this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum());
+            context.putLong(KeyRangeWalk.rowsToReadKey(this.name), this.ranges.rows());
             // After prepare: the INSERT may call functions it registers.
-            this.firstRangeInsert = this.connection.prepareStatement(this.firstRangeSql);
-            this.nextRangeInsert = this.connection.prepareStatement(this.nextRangeSql);
+            this.inserts = RangeStatement.prepare(this.connection, this.firstRangeSql, this.nextRangeSql);
         }
         catch (SQLException | RuntimeException ex) {
             close();
@@ -153,30 +146,27 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        KeysetQuery.Range range = this.ranges.poll();
-        if (range == null) {
+        if (!this.ranges.next()) {
             return RepeatStatus.FINISHED;
         }
+        KeyRange range = this.ranges.range();
+        long rows = this.ranges.rangeRows();
         int written;
         try (var t = this.timer.track("insert")) {
-            PreparedStatement insert = (this.after != null) ? this.nextRangeInsert : this.firstRangeInsert;
+            PreparedStatement insert = this.inserts.of(range);
             int index = 1;
             for (Object parameter : this.parameters) {
                 insert.setObject(index++, parameter);
             }
-            if (this.after != null) {
-                insert.setObject(index++, this.after);
-            }
-            insert.setObject(index, range.upTo());
+            range.bind(insert, index);
             written = insert.executeUpdate();
         }
         // StepContribution counts reads one at a time only: a loop over a long, no rows.
-        for (long row = 0; row < range.rows(); row++) {
+        for (long row = 0; row < rows; row++) {
             contribution.incrementReadCount();
         }
         contribution.incrementWriteCount(written);
-        contribution.incrementFilterCount(range.rows() - written);
-        this.after = range.upTo();
+        contribution.incrementFilterCount(rows - written);
         return RepeatStatus.CONTINUABLE;
     }
 
@@ -184,18 +174,15 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
     public void close() {
         if (this.connection != null) {
             try {
-                for (PreparedStatement insert : new PreparedStatement[] { this.firstRangeInsert, this.nextRangeInsert }) {
-                    if (insert != null) {
-                        insert.close();
-                    }
+                if (this.inserts != null) {
+                    this.inserts.close();
                 }
                 ReadOnlyAttachment.detach(this.connection, this.sourceAlias);
             }
             catch (SQLException ex) {
                 // Closing the connection below matters more; the alias dies with the target.
             }
-            this.firstRangeInsert = null;
-            this.nextRangeInsert = null;
+            this.inserts = null;
             try {
                 this.connection.close();
             }
@@ -234,9 +221,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
 
         private SimplerTimer timer;
 
-        private Object rangeAfter;
-
-        private Object rangeUpTo;
+        private KeyRange share = KeyRange.ALL;
 
         private Builder() {
         }
@@ -309,8 +294,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
          * checkpoint must be restricted to the same range.
          */
         public Builder keyRange(Object after, Object upTo) {
-            this.rangeAfter = after;
-            this.rangeUpTo = upTo;
+            this.share = new KeyRange(after, upTo);
             return this;
         }
 

@@ -3,7 +3,7 @@ package io.duckbatch.core.sql;
 import java.nio.file.Path;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
-import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.keyset.KeyRangeWalk;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.support.DuckDbFiles;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class KeysetRangeInsertTaskletTest {
             assertThat(contribution.getReadCount()).isEqualTo(1000);
             assertThat(contribution.getWriteCount()).isEqualTo(334);
             assertThat(contribution.getFilterCount()).isEqualTo(666);
-            assertThat(this.step.getExecutionContext().getLong(KeysetItemReader.rowsToReadKey("numbers"))).isEqualTo(1000);
+            assertThat(this.step.getExecutionContext().getLong(KeyRangeWalk.rowsToReadKey("numbers"))).isEqualTo(1000);
         }
         assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE square = CAST(k AS BIGINT) ^ 2 AND task = 't1'"))
             .isEqualTo(334);
