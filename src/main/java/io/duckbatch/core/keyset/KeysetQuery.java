@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,8 @@ import org.springframework.dao.DataIntegrityViolationException;
  * Rules 2, 3 and 11 as SQL: pages of {@code SELECT key, cols FROM t WHERE key > ?
  * [AND (work)] ORDER BY key}, each bounded by the key its page ends at, found by DuckDB for
  * all pages at once ({@link #ranges}). Filtering, ordering and key comparison all happen in
- * DuckDB; identifiers are checked to be plain names and every value is bound.
+ * DuckDB; identifiers are checked to be plain names and every value is bound. Immutable:
+ * build it once ({@link #builder()}) and hand it to whatever checks or reads the rows.
  */
 public final class KeysetQuery {
 
@@ -47,11 +49,7 @@ public final class KeysetQuery {
         this(table, keyColumn, columns, List.of(), workPredicate, workParameters);
     }
 
-    /**
-     * @param computed SQL expressions selected after the columns, written by the job (never
-     * taken from user input: they are not checked like names)
-     */
-    public KeysetQuery(String table, String keyColumn, List<String> columns, List<String> computed,
+    private KeysetQuery(String table, String keyColumn, List<String> columns, List<String> computed,
             String workPredicate, List<Object> workParameters) {
         this.table = SqlNames.requirePlain("table", table);
         this.keyColumn = SqlNames.requirePlain("key column", keyColumn);
@@ -71,6 +69,10 @@ public final class KeysetQuery {
             throw new IllegalArgumentException("work predicate '" + workPredicate + "' has " + placeholders
                     + " '?' placeholders but " + this.workParameters.size() + " parameters were given");
         }
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     public String table() {
@@ -268,6 +270,73 @@ public final class KeysetQuery {
     @Override
     public String toString() {
         return pageSql(true);
+    }
+
+    public static final class Builder {
+
+        private String table;
+
+        private String keyColumn;
+
+        private List<String> columns = List.of();
+
+        private List<String> computed = List.of();
+
+        private String workPredicate;
+
+        private List<Object> workParameters = List.of();
+
+        private Builder() {
+        }
+
+        public Builder table(String table) {
+            this.table = table;
+            return this;
+        }
+
+        /** A unique, non-null column the pages are ordered and resumed by. */
+        public Builder keyColumn(String keyColumn) {
+            this.keyColumn = keyColumn;
+            return this;
+        }
+
+        /** Columns to select besides the key (which always comes first). */
+        public Builder columns(String... columns) {
+            this.columns = List.of(columns);
+            return this;
+        }
+
+        /**
+         * SQL expressions selected after the columns, e.g. a LIST turned into a VARCHAR for a
+         * columnar reader; written by the job, never taken from user input (they are not
+         * checked like names).
+         */
+        public Builder computed(String... expressions) {
+            this.computed = List.of(expressions);
+            return this;
+        }
+
+        /**
+         * The work predicate (rule 11): an SQL condition for the rows still needing work,
+         * e.g. {@code "score IS NULL"} or {@code "updated_on > ?"}; its values are bound.
+         */
+        public Builder workPredicate(String predicate, Object... parameters) {
+            this.workPredicate = predicate;
+            this.workParameters = Arrays.asList(parameters);
+            return this;
+        }
+
+        /** @throws IllegalStateException naming what cannot work: a name not plain, parameters not matching */
+        public KeysetQuery build() {
+            try {
+                return new KeysetQuery(this.table, this.keyColumn, this.columns, this.computed, this.workPredicate,
+                        this.workParameters);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalStateException(ex.getMessage(), ex);
+            }
+        }
+
     }
 
 }

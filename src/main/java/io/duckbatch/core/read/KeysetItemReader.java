@@ -1,13 +1,8 @@
 package io.duckbatch.core.read;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -18,9 +13,6 @@ import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
-import org.duckdb.DuckDBChunkedResult;
-import org.duckdb.DuckDBPreparedStatement;
-
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -28,20 +20,35 @@ import org.springframework.jdbc.core.RowMapper;
 
 /**
  * Reads a table page by page with keyset pagination (rules 2, 3, 11): when it opens, DuckDB
- * finds the key every page ends at (one window query over the keys); each page is then
- * {@code SELECT ... WHERE key > ? AND key <= ? [AND work] ORDER BY key}. Nothing is sorted,
- * filtered or compared in Java, and no page costs a top-N over the rest of the table (which
- * {@code ORDER BY key LIMIT n} does in DuckDB when the table is not stored in key order), so
- * page cost stays flat however deep the table is read.
+ * finds the key every page ends at (one window query over the keys, {@link KeyRangeWalk});
+ * each page is then {@code SELECT ... WHERE key > ? AND key <= ? [AND work] ORDER BY key}.
+ * Nothing is sorted, filtered or compared in Java, and no page costs a top-N over the rest of
+ * the table (which {@code ORDER BY key LIMIT n} does in DuckDB when the table is not stored in
+ * key order), so page cost stays flat however deep the table is read. Items are handed out in
+ * DuckDB's order, as the page source made them: per row, {@link #read()} allocates nothing.
  * <p>
- * Restart position: with a {@link DestinationCheckpoint}, after the destination's
- * {@code MAX(key)} for the task; otherwise from the ExecutionContext (the key the current
- * page started after and how many of its rows were handed out). Build it with
- * {@link #builder()}; one instance serves one step execution on one thread.
- * <p>
- * A reader can be given one task's share of the table, a key range ({@link Builder#keyRange}),
- * and can read its pages column by column ({@link Builder#columnarRows}), which costs a
- * fraction of a {@code ResultSet}'s row-by-row calls.
+ * It is put together from two parts, each chosen once by the builder:
+ * <ul>
+ * <li>the page source, where a page's rows come from: JDBC rows through a {@link RowMapper}
+ * ({@link Builder#rowMapper}) or DuckDB data chunks read column by column
+ * ({@link Builder#columnarRows}), which costs a fraction of a {@code ResultSet}'s calls;</li>
+ * <li>the start position, where a run starts and what it records per chunk.</li>
+ * </ul>
+ * Restart contract, by start position:
+ * <ul>
+ * <li>with {@link Builder#resumeFrom} a {@link DestinationCheckpoint}: after the destination's
+ * {@code MAX(key)} of the task, the ExecutionContext holding only that the task started (a
+ * fresh task first deletes its earlier rows); for jobs that write per source key in key order,
+ * each key's rows in one chunk's transaction;</li>
+ * <li>otherwise from the ExecutionContext: {@code <name>.pageStartKey} (the key the current
+ * page started after) and {@code <name>.pageIndex} (how many of its rows were handed out in
+ * committed chunks): the next row after the last chunk, as long as the table's rows needing
+ * work after that key are unchanged.</li>
+ * </ul>
+ * Either way a reader given a key range ({@link Builder#keyRange}, one task's share of the
+ * table) never reads outside it, and it records the rows its run has to read under
+ * {@link #rowsToReadKey}. Build it with {@link #builder()}; one instance serves one step
+ * execution on one thread.
  */
 public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
@@ -51,58 +58,45 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     private final KeysetQuery query;
 
-    private final RowMapper<T> rowMapper;
+    private final PageSource<T> pages;
 
-    private final ColumnarRowMapper<T> columnarMapper;
+    private final StartPosition start;
 
-    /** The task's share of the table: keys after {@code rangeAfter} (nullable) up to {@code rangeUpTo}. */
-    private final Object rangeAfter;
-
-    private final Object rangeUpTo;
+    /** The task's share of the table. */
+    private final KeyRange share;
 
     private final int pageSize;
 
-    private final DestinationCheckpoint checkpoint;
-
     private final SimplerTimer timer;
 
-    private final ArrayList<T> buffer;
-
-    private List<T> page;
+    /** The page being handed out; refilled in place, page after page. */
+    private final ArrayList<T> page;
 
     private Connection connection;
 
-    private PreparedStatement firstPage;
+    /** The pages still to read, as DuckDB cut them when the reader opened. */
+    private KeyRangeWalk walk;
 
-    private PreparedStatement nextPage;
+    /** The key the page being handed out starts after: what a restart needs with {@link #index}. */
+    private Object pageAfter;
 
-    private Object pageStartKey;
-
-    private Object nextPageStartKey;
-
+    /** Items of the page handed out. */
     private int index;
-
-    private boolean lastPage;
 
     private long rowsToRead;
 
-    /** The pages still to read, as their last keys: found by DuckDB when the reader opens. */
-    private Deque<KeysetQuery.Range> ranges;
-
-    private KeysetItemReader(Builder<T> builder) {
+    private KeysetItemReader(Builder<T> builder, KeysetQuery query) {
         this.name = builder.name;
         this.dataSource = builder.dataSource;
-        this.query = new KeysetQuery(builder.table, builder.keyColumn, builder.columns, builder.computed,
-                builder.workPredicate, builder.workParameters);
-        this.rowMapper = builder.rowMapper;
-        this.columnarMapper = builder.columnarMapper;
-        this.rangeAfter = builder.rangeAfter;
-        this.rangeUpTo = builder.rangeUpTo;
+        this.query = query;
+        this.pages = (builder.columnarMapper != null) ? PageSource.chunks(query, builder.columnarMapper)
+                : PageSource.rows(query, builder.rowMapper);
+        this.start = (builder.checkpoint != null) ? new CheckpointPosition(builder.checkpoint)
+                : new SavedPosition(builder.name);
+        this.share = builder.share;
         this.pageSize = builder.pageSize;
-        this.checkpoint = builder.checkpoint;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
-        this.buffer = new ArrayList<>(this.pageSize);
-        this.page = List.of();
+        this.page = new ArrayList<>(this.pageSize);
     }
 
     public static <T> Builder<T> builder() {
@@ -114,29 +108,17 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         try (var t = this.timer.track("resume")) {
             this.connection = this.dataSource.getConnection();
             this.query.verify(this.connection, this.dataSource.toString());
-            int skip = 0;
-            if (this.checkpoint != null) {
-                this.nextPageStartKey = this.checkpoint.open(context);
-            }
-            else {
-                this.nextPageStartKey = context.get(key("pageStartKey"));
-                skip = context.getInt(key("pageIndex"), 0);
-            }
-            if (this.nextPageStartKey == null) {
-                this.nextPageStartKey = this.rangeAfter;
-            }
-            this.ranges = new ArrayDeque<>(
-                    this.query.ranges(this.connection, new KeyRange(this.nextPageStartKey, this.rangeUpTo), this.pageSize));
-            this.rowsToRead = this.ranges.stream().mapToLong(KeysetQuery.Range::rows).sum() - skip;
-            this.firstPage = this.connection.prepareStatement(this.query.rangePageSql(false));
-            this.nextPage = this.connection.prepareStatement(this.query.rangePageSql(true));
+            StartPosition.Start from = this.start.open(context);
+            KeyRange rest = this.share.resumedAfter(from.after());
+            this.walk = KeyRangeWalk.cut(this.connection, this.query, rest, this.pageSize);
+            this.rowsToRead = this.walk.rows() - from.skip();
             context.putLong(rowsToReadKey(this.name), this.rowsToRead);
-            this.page = List.of();
+            this.pages.open(this.connection);
+            this.page.clear();
+            this.pageAfter = rest.after();
             this.index = 0;
-            this.lastPage = false;
-            if (skip > 0) {
-                fetchPage();
-                this.index = Math.min(skip, this.page.size());
+            if (from.skip() > 0 && nextPage()) {
+                this.index = Math.min(from.skip(), this.page.size());
             }
         }
         catch (SQLException | RuntimeException ex) {
@@ -148,82 +130,47 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
     @Override
     public T read() throws SQLException {
-        if (this.index >= this.page.size()) {
-            if (this.lastPage) {
-                return null;
-            }
-            fetchPage();
-            if (this.page.isEmpty()) {
+        while (this.index == this.page.size()) {
+            if (!nextPage()) {
                 return null;
             }
         }
         return this.page.get(this.index++);
     }
 
-    private void fetchPage() throws SQLException {
+    /** Replaces the page by the next one; {@code false}, the page kept, when none is left. */
+    private boolean nextPage() throws SQLException {
+        if (!this.walk.next()) {
+            return false;
+        }
         try (var t = this.timer.track("read")) {
-            this.pageStartKey = this.nextPageStartKey;
+            KeyRange range = this.walk.range();
+            this.page.clear();
+            this.pageAfter = range.after();
             this.index = 0;
-            int rows = queryPage();
-            this.lastPage = rows < this.pageSize;
+            this.pages.fetch(range, this.page);
         }
-    }
-
-    private int queryPage() throws SQLException {
-        this.buffer.clear();
-        this.page = this.buffer;
-        KeysetQuery.Range range = this.ranges.poll();
-        if (range == null) {
-            return 0;
-        }
-        PreparedStatement statement = (this.pageStartKey == null) ? this.firstPage : this.nextPage;
-        this.query.bindRangePage(statement, new KeyRange(this.pageStartKey, range.upTo()));
-        int rows = 0;
-        if (this.columnarMapper != null) {
-            try (DuckDBChunkedResult chunks = statement.unwrap(DuckDBPreparedStatement.class).query()) {
-                while (chunks.nextChunk()) {
-                    this.columnarMapper.mapRows(chunks.chunk(), this.buffer);
-                }
-            }
-            rows = this.buffer.size();
-        }
-        else {
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    this.buffer.add(this.rowMapper.mapRow(rs, rows++));
-                }
-            }
-        }
-        this.nextPageStartKey = range.upTo();
-        return (this.ranges.isEmpty()) ? rows : this.pageSize;
+        return true;
     }
 
     @Override
     public void update(ExecutionContext context) {
-        if (this.pageStartKey != null) {
-            context.put(key("pageStartKey"), this.pageStartKey);
-        }
-        else {
-            context.remove(key("pageStartKey"));
-        }
-        context.putInt(key("pageIndex"), this.index);
+        this.start.save(context, this.pageAfter, this.index);
     }
 
     @Override
     public void close() {
-        SQLException failure = null;
-        for (AutoCloseable closeable : Arrays.asList(this.firstPage, this.nextPage, this.connection)) {
+        Exception failure = null;
+        for (AutoCloseable closeable : new AutoCloseable[] { this.pages, this.connection }) {
             try {
                 if (closeable != null) {
                     closeable.close();
                 }
             }
             catch (Exception ex) {
-                failure = (failure != null) ? failure : new SQLException(ex);
+                failure = (failure != null) ? failure : ex;
             }
         }
-        this.firstPage = null;
-        this.nextPage = null;
         this.connection = null;
         if (failure != null) {
             throw new ItemStreamException("Cannot close reader '" + this.name + "'", failure);
@@ -244,33 +191,21 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         return this.query;
     }
 
-    private String key(String suffix) {
-        return this.name + "." + suffix;
-    }
-
     public static final class Builder<T> {
 
         private String name;
 
         private DataSource dataSource;
 
-        private String table;
+        private KeysetQuery query;
 
-        private String keyColumn;
+        private final KeysetQuery.Builder queryBuilder = KeysetQuery.builder();
 
-        private List<String> columns = List.of();
-
-        private List<String> computed = List.of();
+        private boolean queryParts;
 
         private ColumnarRowMapper<T> columnarMapper;
 
-        private Object rangeAfter;
-
-        private Object rangeUpTo;
-
-        private String workPredicate;
-
-        private List<Object> workParameters = List.of();
+        private KeyRange share = KeyRange.ALL;
 
         private int pageSize = 10_000;
 
@@ -294,21 +229,30 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             return this;
         }
 
-        public Builder<T> table(String table) {
-            this.table = table;
+        /**
+         * The rows to read, built (and maybe verified) beforehand; instead of {@link #table},
+         * {@link #keyColumn}, {@link #columns}, {@link #computed} and {@link #workPredicate}.
+         */
+        public Builder<T> query(KeysetQuery query) {
+            this.query = query;
             return this;
+        }
+
+        public Builder<T> table(String table) {
+            this.queryBuilder.table(table);
+            return part();
         }
 
         /** A unique, non-null column the pages are ordered and resumed by. */
         public Builder<T> keyColumn(String keyColumn) {
-            this.keyColumn = keyColumn;
-            return this;
+            this.queryBuilder.keyColumn(keyColumn);
+            return part();
         }
 
         /** Columns to select besides the key (which always comes first). */
         public Builder<T> columns(String... columns) {
-            this.columns = List.of(columns);
-            return this;
+            this.queryBuilder.columns(columns);
+            return part();
         }
 
         /**
@@ -316,7 +260,21 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
          * {@link #columnarRows}; written by the job, never taken from user input.
          */
         public Builder<T> computed(String... expressions) {
-            this.computed = List.of(expressions);
+            this.queryBuilder.computed(expressions);
+            return part();
+        }
+
+        /**
+         * The work predicate (rule 11): an SQL condition for the rows still needing work,
+         * e.g. {@code "score IS NULL"} or {@code "updated_on > ?"}; its values are bound.
+         */
+        public Builder<T> workPredicate(String predicate, Object... parameters) {
+            this.queryBuilder.workPredicate(predicate, parameters);
+            return part();
+        }
+
+        private Builder<T> part() {
+            this.queryParts = true;
             return this;
         }
 
@@ -325,24 +283,13 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
          * first) up to and including {@code upTo} ({@code null}: to the last).
          */
         public Builder<T> keyRange(Object after, Object upTo) {
-            this.rangeAfter = after;
-            this.rangeUpTo = upTo;
+            this.share = new KeyRange(after, upTo);
             return this;
         }
 
         /** Read pages column by column through DuckDB's data chunks instead of {@link #rowMapper}. */
         public Builder<T> columnarRows(ColumnarRowMapper<T> mapper) {
             this.columnarMapper = mapper;
-            return this;
-        }
-
-        /**
-         * The work predicate (rule 11): an SQL condition for the rows still needing work,
-         * e.g. {@code "score IS NULL"} or {@code "updated_on > ?"}; its values are bound.
-         */
-        public Builder<T> workPredicate(String predicate, Object... parameters) {
-            this.workPredicate = predicate;
-            this.workParameters = Arrays.asList(parameters);
             return this;
         }
 
@@ -380,15 +327,23 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             if (this.pageSize < 1) {
                 throw new IllegalStateException("KeysetItemReader pageSize must be at least 1, was " + this.pageSize);
             }
+            if (this.query != null && this.queryParts) {
+                throw new IllegalStateException("KeysetItemReader takes query(...) or table(...), keyColumn(...), columns(...),"
+                        + " computed(...) and workPredicate(...), not both");
+            }
+            KeysetQuery query = this.query;
+            if (query == null) {
+                try {
+                    query = this.queryBuilder.build();
+                }
+                catch (IllegalStateException ex) {
+                    throw new IllegalStateException("KeysetItemReader: " + ex.getMessage(), ex);
+                }
+            }
             if (this.name == null) {
-                this.name = "keyset." + this.table;
+                this.name = "keyset." + query.table();
             }
-            try {
-                return new KeysetItemReader<>(this);
-            }
-            catch (IllegalArgumentException ex) {
-                throw new IllegalStateException("KeysetItemReader: " + ex.getMessage(), ex);
-            }
+            return new KeysetItemReader<>(this, query);
         }
 
     }

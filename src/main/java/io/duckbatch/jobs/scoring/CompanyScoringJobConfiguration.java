@@ -66,6 +66,14 @@ public class CompanyScoringJobConfiguration {
 
     private static final String READER_NAME = "companies";
 
+    /** The companies a task reads, checked before any task runs: {@code company_number, name, <SIC codes as text>}. */
+    private static final KeysetQuery COMPANIES = KeysetQuery.builder()
+        .table("companies")
+        .keyColumn("company_number")
+        .columns("name")
+        .computed(SicCodesText.sql("sic_codes"))
+        .build();
+
     /** A row of {@code SELECT company_number, name, sic_codes} through JDBC (stock Spring Batch's reader). */
     public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
@@ -84,9 +92,8 @@ public class CompanyScoringJobConfiguration {
     Step checkScoringInputs(StepRecipes steps, DuckDbDataSource sourceDatabase, ScoringSettings scoring) {
         return steps.check("checkScoringInputs", (contribution, chunkContext) -> {
             try (Connection connection = sourceDatabase.getConnection()) {
-                KeysetQuery companies = companyReader(sourceDatabase, steps.defaults().pageSize()).build().getQuery();
-                companies.verify(connection, sourceDatabase.toString());
-                companies.requireUniqueKeys(connection, sourceDatabase.toString());
+                COMPANIES.verify(connection, sourceDatabase.toString());
+                COMPANIES.requireUniqueKeys(connection, sourceDatabase.toString());
                 TableCheck.requireColumns(connection, sourceDatabase.toString(), "companies", List.of("sic_codes"));
                 RticCodes.verify(connection, sourceDatabase.toString());
             }
@@ -187,10 +194,7 @@ public class CompanyScoringJobConfiguration {
         return KeysetItemReader.<List<Company>>builder()
             .name(READER_NAME)
             .dataSource(sourceDatabase)
-            .table("companies")
-            .keyColumn("company_number")
-            .columns("name")
-            .computed(SicCodesText.sql("sic_codes"))
+            .query(COMPANIES)
             .pageSize(pageSize)
             .columnarRows(CompanyScoringJobConfiguration::companies);
     }

@@ -249,6 +249,73 @@ class KeysetItemReaderTest {
             .hasMessageContaining("2 '?' placeholders but 1 parameters");
     }
 
+    /** A job builds its query once, checks the table with it, and hands the same query to its readers. */
+    @Test
+    void readsAQueryBuiltAndVerifiedBeforehand() throws Exception {
+        KeysetQuery dissolved = KeysetQuery.builder()
+            .table("companies")
+            .keyColumn("company_number")
+            .columns("name")
+            .workPredicate("status = ?", "dissolved")
+            .build();
+        try (var connection = this.source.getConnection()) {
+            dissolved.verify(connection, this.source.toString());
+        }
+        KeysetItemReader<String> reader = KeysetItemReader.<String>builder()
+            .dataSource(this.source)
+            .query(dissolved)
+            .pageSize(7)
+            .rowMapper((rs, row) -> rs.getString(1))
+            .build();
+        assertThat(reader.getQuery()).isSameAs(dissolved);
+        this.source.close();
+        List<String> expected = keys("SELECT company_number FROM companies WHERE status = 'dissolved' ORDER BY company_number");
+        assertThat(readAll(reader, new ExecutionContext())).isNotEmpty().containsExactlyElementsOf(expected);
+        assertThatThrownBy(() -> reader().query(dissolved).build()).hasMessageContaining("query(...) or table(...)");
+    }
+
+    /** The context saved before the first read of a restarted run still says where that run started. */
+    @Test
+    void aPositionSavedBeforeTheFirstReadIsTheOneItStartedFrom() throws Exception {
+        ExecutionContext context = new ExecutionContext();
+        context.put("keyset.companies.pageStartKey", this.allKeys.get(20));
+        context.putInt("keyset.companies.pageIndex", 0);
+        KeysetItemReader<String> restarted = reader().build();
+        restarted.open(context);
+        restarted.update(context);
+        restarted.close();
+
+        assertThat(context.get("keyset.companies.pageStartKey")).isEqualTo(this.allKeys.get(20));
+        assertThat(readAll(reader().build(), context)).containsExactlyElementsOf(this.allKeys.subList(21, this.allKeys.size()));
+    }
+
+    /** Rows gone from a page between the reader's open and that page's query: the pages after it are still read. */
+    @Test
+    void aPageThatCameBackEmptyDoesNotEndTheRead() throws Exception {
+        this.source.close();
+        try (DuckDbDataSource writable = DuckDbDataSource.readWrite(this.sourceFile)) {
+            KeysetItemReader<String> reader = reader().dataSource(writable).build();
+            reader.open(new ExecutionContext());
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                keys.add(reader.read());
+            }
+            try (var connection = writable.getConnection(); var delete = connection
+                .prepareStatement("DELETE FROM companies WHERE company_number > ? AND company_number <= ?")) {
+                delete.setString(1, this.allKeys.get(6));
+                delete.setString(2, this.allKeys.get(13));
+                delete.executeUpdate();
+            }
+            for (String key = reader.read(); key != null; key = reader.read()) {
+                keys.add(key);
+            }
+            reader.close();
+            List<String> expected = new ArrayList<>(this.allKeys.subList(0, 7));
+            expected.addAll(this.allKeys.subList(14, this.allKeys.size()));
+            assertThat(keys).containsExactlyElementsOf(expected);
+        }
+    }
+
     @Test
     void pageQueryBindsEveryValue() {
         KeysetQuery query = reader().workPredicate("status = ?", "active").build().getQuery();
