@@ -116,10 +116,15 @@ public final class KeysetQuery {
         bindWhere(statement, range);
     }
 
-    /** Every row needing work, in key order: what a load-once dataset holds. */
+    /** Every row needing work, in key order: what a load-once dataset holds; bound by {@link #bindAllRows}. */
     public String allRowsSql() {
         return "SELECT " + this.selectList + " FROM " + this.table + where(false, false) + " ORDER BY "
                 + this.keyColumn;
+    }
+
+    /** Binds {@link #allRowsSql()}: the work parameters. */
+    public void bindAllRows(PreparedStatement statement) throws SQLException {
+        bindWhere(statement, KeyRange.ALL);
     }
 
     /**

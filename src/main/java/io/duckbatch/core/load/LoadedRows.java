@@ -1,9 +1,9 @@
 package io.duckbatch.core.load;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,8 +35,10 @@ public final class LoadedRows<T> {
             throws SQLException {
         List<T> items = new ArrayList<>();
         List<Object> keys = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery(query.allRowsSql())) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(query.allRowsSql())) {
+            query.bindAllRows(statement);
+            try (ResultSet rs = statement.executeQuery()) {
                 int row = 0;
                 while (rs.next()) {
                     items.add(rowMapper.mapRow(rs, row++));
