@@ -89,7 +89,7 @@ public final class LoadDecider {
             return this;
         }
 
-        /** The rows that would be loaded (a reader's {@code getQuery()}). */
+        /** The rows that would be loaded: the query a job built for them, as its readers read them. */
         public Builder query(KeysetQuery query) {
             this.query = query;
             return this;

@@ -15,52 +15,41 @@ import io.duckbatch.core.keyset.KeysetQuery;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * Rule 1's "load once": every row of a keyset query, read in one pass in DuckDB's key order
- * and kept in memory, with each row's key as DuckDB returned it. Immutable, so the tasks of
- * a job (and their threads) can share it; a reader walks it by position and asks DuckDB,
- * never Java, where a key falls ({@link KeysetQuery#countUpTo}).
+ * Rule 1's "load once": every row of a keyset query (the rows needing work), read in one pass
+ * in DuckDB's key order and kept in memory. Immutable, so the tasks of a job (and their
+ * threads) can share it.
  */
 public final class LoadedRows<T> {
 
-    private final List<T> items;
+    private final List<T> rows;
 
-    private final Object[] keys;
-
-    private LoadedRows(List<T> items, Object[] keys) {
-        this.items = items;
-        this.keys = keys;
+    private LoadedRows(List<T> rows) {
+        this.rows = rows;
     }
 
     public static <T> LoadedRows<T> load(DataSource dataSource, KeysetQuery query, RowMapper<T> rowMapper)
             throws SQLException {
-        List<T> items = new ArrayList<>();
-        List<Object> keys = new ArrayList<>();
+        List<T> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(query.allRowsSql())) {
             query.bindAllRows(statement);
             try (ResultSet rs = statement.executeQuery()) {
                 int row = 0;
                 while (rs.next()) {
-                    items.add(rowMapper.mapRow(rs, row++));
-                    keys.add(rs.getObject(1));
+                    rows.add(rowMapper.mapRow(rs, row++));
                 }
             }
         }
-        return new LoadedRows<>(Collections.unmodifiableList(items), keys.toArray());
+        return new LoadedRows<>(Collections.unmodifiableList(rows));
     }
 
     public int size() {
-        return this.items.size();
+        return this.rows.size();
     }
 
-    /** Rows {@code from} (inclusive) to {@code to} (exclusive), without copying. */
-    public List<T> slice(int from, int to) {
-        return this.items.subList(from, to);
-    }
-
-    /** The key of row {@code index}, as DuckDB returned it. */
-    public Object key(int index) {
-        return this.keys[index];
+    /** Every row, in key order, without copying. */
+    public List<T> rows() {
+        return this.rows;
     }
 
 }

@@ -12,16 +12,13 @@ import io.duckbatch.core.keyset.KeysetQuery;
 /**
  * The heap one row of a keyset query takes in {@link LoadedRows}, averaged by DuckDB over a
  * sample of its table: the row object (a reference per column, as a record or a
- * {@code Map.Entry} has), its values ({@link HeapBytesSql}), and its slots in the list of
- * rows and in the array of keys. The key value is counted once, with the row: for a VARCHAR
- * key the driver hands the row mapper and the key array the same String.
+ * {@code Map.Entry} has), its values ({@link HeapBytesSql}), and its slot in the list of
+ * rows.
  */
 final class RowHeapEstimate {
 
     private static final int SAMPLE_ROWS = 10_000;
 
-    /** A row's slots: one in the list of rows, one in the array of keys. */
-    private static final int SLOTS = 2;
 
     private RowHeapEstimate() {
     }
@@ -38,7 +35,7 @@ final class RowHeapEstimate {
                 + SAMPLE_ROWS + " ROWS)";
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
-            return layout.object(columns.size(), 0) + SLOTS * layout.referenceBytes() + rs.getDouble(1);
+            return layout.object(columns.size(), 0) + layout.referenceBytes() + rs.getDouble(1);
         }
     }
 

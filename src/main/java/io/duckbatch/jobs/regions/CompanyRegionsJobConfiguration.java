@@ -98,7 +98,7 @@ public class CompanyRegionsJobConfiguration {
                 .build())
             .transformer(run -> {
                 LoadedRows<Map.Entry<String, String>> lookup = jobDatasets.loaded(run.execution().getJobExecution(), LOOKUP);
-                return new RegionLookup(lookup.slice(0, lookup.size()), lookup.size());
+                return new RegionLookup(lookup.rows(), lookup.size());
             })
             .writer(run -> AppenderItemWriter.<CompanyRegion>builder()
                 .dataSource(targetDatabase)

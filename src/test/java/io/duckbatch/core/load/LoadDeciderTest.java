@@ -34,10 +34,10 @@ class LoadDeciderTest {
             assertThat(fits.loadOnce()).isTrue();
             assertThat(fits.forced()).isFalse();
             assertThat(fits.rows()).isEqualTo(10_000);
-            // A row object with two references, its two slots, Strings of 8 and 30 ASCII chars:
-            // 24 + 8 + (24 + 24) + (24 + 48) = 152 bytes with compressed oops.
+            // A row object with two references, its slot in the list, Strings of 8 and 30 ASCII chars:
+            // 24 + 4 + (24 + 24) + (24 + 48) = 148 bytes with compressed oops.
             JvmLayout layout = JvmLayout.current();
-            long perRow = layout.object(2, 0) + 2 * layout.referenceBytes() + string(layout, 8) + string(layout, 30);
+            long perRow = layout.object(2, 0) + layout.referenceBytes() + string(layout, 8) + string(layout, 30);
             assertThat(fits.estimatedBytes()).isEqualTo(10_000 * perRow);
 
             long available = 2 * fits.estimatedBytes();

@@ -28,7 +28,7 @@ class LoadedRowsTest {
         try (DuckDbDataSource source = DuckDbDataSource.readOnly(file)) {
             LoadedRows<String> loaded = LoadedRows.load(source, query, (rs, row) -> rs.getString(1) + "=" + rs.getString(2));
 
-            assertThat(loaded.slice(0, loaded.size())).containsExactlyElementsOf(expected.stream().map(String.class::cast).toList());
+            assertThat(loaded.rows()).containsExactlyElementsOf(expected.stream().map(String.class::cast).toList());
             assertThat(loaded.size()).isEqualTo(9);
         }
     }
