@@ -9,7 +9,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 /**
  * Rule 11, intra-task: a reader's position is the destination's {@code MAX(key)} of its task
  * ({@link DestinationCheckpoint}), never the ExecutionContext, which records only that the
- * task started.
+ * task started ({@code <name>.checkpoint.started}).
  * <p>
  * Restart contract: a fresh task first deletes its earlier rows from the destination and
  * reads its whole share; a restarted task reads the keys after the greatest its destination
@@ -19,15 +19,19 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  */
 final class CheckpointPosition implements StartPosition {
 
+    private final String name;
+
     private final DestinationCheckpoint checkpoint;
 
-    CheckpointPosition(DestinationCheckpoint checkpoint) {
+    /** @param name the reader's: names the context's record that its task started */
+    CheckpointPosition(String name, DestinationCheckpoint checkpoint) {
+        this.name = name;
         this.checkpoint = checkpoint;
     }
 
     @Override
     public Start open(ExecutionContext context) throws SQLException {
-        Object lastKey = this.checkpoint.open(context);
+        Object lastKey = this.checkpoint.open(this.name, context);
         return (lastKey != null) ? new Start(lastKey, 0) : Start.FIRST_ROW;
     }
 

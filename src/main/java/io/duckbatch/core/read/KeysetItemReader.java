@@ -37,9 +37,9 @@ import org.springframework.jdbc.core.RowMapper;
  * Restart contract, by start position:
  * <ul>
  * <li>with {@link Builder#resumeFrom} a {@link DestinationCheckpoint}: after the destination's
- * {@code MAX(key)} of the task, the ExecutionContext holding only that the task started (a
- * fresh task first deletes its earlier rows); for jobs that write per source key in key order,
- * each key's rows in one chunk's transaction;</li>
+ * {@code MAX(key)} of the task, the ExecutionContext holding only that the task started
+ * ({@code <name>.checkpoint.started}; a fresh task first deletes its earlier rows); for jobs
+ * that write in key order, each source key's rows in one chunk's transaction;</li>
  * <li>otherwise from the ExecutionContext: {@code <name>.pageStartKey} (the key the current
  * page started after) and {@code <name>.pageIndex} (how many of its rows were handed out in
  * committed chunks): the next row after the last chunk, as long as the table's rows needing
@@ -91,7 +91,7 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
         this.query = query;
         this.pages = (builder.columnarMapper != null) ? PageSource.chunks(query, builder.columnarMapper)
                 : PageSource.rows(query, builder.rowMapper);
-        this.start = (builder.checkpoint != null) ? new CheckpointPosition(builder.checkpoint)
+        this.start = (builder.checkpoint != null) ? new CheckpointPosition(builder.name, builder.checkpoint)
                 : new SavedPosition(builder.name);
         this.share = builder.share;
         this.pageSize = builder.pageSize;

@@ -18,10 +18,16 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * Rule 11, intra-task: the destination table is the truth about how far a task got. A task
  * that resumes continues after {@code MAX(key)} of its own rows in the destination; a task
  * that starts fresh first deletes its own earlier rows, so running a job twice never
- * duplicates output. Whether a task is resuming is recorded in its step's ExecutionContext.
- * The context is never trusted for the position itself: Spring Batch 6.0 can save a context
- * for a chunk that rolled back (spring-batch#5182), while the destination commits atomically
- * per chunk.
+ * duplicates output. Whether a task is resuming is recorded in its step's ExecutionContext,
+ * under a key of the component that opens the checkpoint ({@link #startedKey}), so that
+ * components sharing a step each record their own start. The context is never trusted for the
+ * position itself: Spring Batch 6.0 can save a context for a chunk that rolled back
+ * (spring-batch#5182), while the destination commits atomically per chunk.
+ * <p>
+ * Restart contract: the task resumes after the greatest key of its rows in the destination,
+ * so every row of a source key must commit in one transaction, keys in key order. Executions
+ * recorded before the key was per component ({@code duckbatch.checkpoint.started}, shared by
+ * the step) still resume on restart, as they did.
  * <p>
  * A task is the destination's rows of one task value ({@link Builder#task}), of one key
  * range ({@link Builder#keyRange}: a task that walks a share of the source by key and
@@ -29,7 +35,11 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  */
 public class DestinationCheckpoint {
 
-    static final String STARTED_KEY = "duckbatch.checkpoint.started";
+    /**
+     * The key every component of a step shared before it was per component: a step execution
+     * recorded with it counts as started for each of them, as it then did. Never written.
+     */
+    static final String SHARED_STARTED_KEY = "duckbatch.checkpoint.started";
 
     private final DataSource destination;
 
@@ -59,15 +69,23 @@ public class DestinationCheckpoint {
     /**
      * Decides where a task starts: after the destination's {@code MAX(key)} when the context
      * shows the task already started, else (fresh start) after deleting its earlier rows.
+     * @param name the reader or tasklet opening the checkpoint: names its key in the context
      * @return the key to read after, or {@code null} to read from the first row
      */
-    public Object open(ExecutionContext context) throws SQLException {
-        if (context.containsKey(STARTED_KEY)) {
+    public Object open(String name, ExecutionContext context) throws SQLException {
+        String started = startedKey(name);
+        if (context.containsKey(started) || context.containsKey(SHARED_STARTED_KEY)) {
+            context.putString(started, "true");
             return lastKey();
         }
         clear();
-        context.putString(STARTED_KEY, "true");
+        context.putString(started, "true");
         return null;
+    }
+
+    /** The ExecutionContext key recording that the task of the reader or tasklet {@code name} started. */
+    public static String startedKey(String name) {
+        return name + ".checkpoint.started";
     }
 
     /** {@code MAX(key)} of this task's rows in the destination, or {@code null} when none. */

@@ -128,7 +128,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             }
             Object resumeAfter;
             try (var t = this.timer.track("resume")) {
-                resumeAfter = this.checkpoint.open(context);
+                resumeAfter = this.checkpoint.open(this.name, context);
             }
             try (var t = this.timer.track("ranges")) {
                 this.ranges = KeyRangeWalk.cut(this.connection, this.keys, this.share.resumedAfter(resumeAfter), this.rangeSize);

@@ -191,7 +191,7 @@ class KeysetItemReaderTest {
 
             // A task that already started continues after its own MAX(key): 'OC000000'.
             ExecutionContext started = new ExecutionContext();
-            started.putString("duckbatch.checkpoint.started", "true");
+            started.putString(DestinationCheckpoint.startedKey("keyset.companies"), "true");
             List<String> resumed = readAll(reader().resumeFrom(checkpoint).build(), started);
             assertThat(resumed).isNotEmpty().containsExactlyElementsOf(afterOc);
 

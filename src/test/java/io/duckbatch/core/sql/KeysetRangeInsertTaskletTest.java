@@ -96,7 +96,7 @@ class KeysetRangeInsertTaskletTest {
         DuckDbFiles.execute(target, "CREATE TABLE squares (task VARCHAR, k VARCHAR, square BIGINT)",
                 "INSERT INTO squares SELECT 't1', printf('%04d', i), i * i FROM range(300) t(i) WHERE i % 3 = 0",
                 "INSERT INTO squares VALUES ('other task', '0999', 0)");
-        this.step.getExecutionContext().putString("duckbatch.checkpoint.started", "true");
+        this.step.getExecutionContext().putString(DestinationCheckpoint.startedKey("numbers"), "true");
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
             StepContribution contribution = new StepContribution(this.step);
             runToEnd(tasklet(database, source), contribution);
@@ -120,7 +120,7 @@ class KeysetRangeInsertTaskletTest {
                 "INSERT INTO squares SELECT 't', printf('%04d', i), i * i FROM range(300) t(i) WHERE i % 3 = 0",
                 "INSERT INTO squares SELECT 't', printf('%04d', i), i * i FROM range(501, 1000) t(i) WHERE i % 3 = 0");
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
-            this.step.getExecutionContext().putString("duckbatch.checkpoint.started", "true");
+            this.step.getExecutionContext().putString(DestinationCheckpoint.startedKey("numbers"), "true");
             StepContribution resuming = new StepContribution(this.step);
             runToEnd(keyRangeTasklet(database, source, null, "0500"), resuming);
             // Read again from 0298 (0298 and 0299 wrote nothing), up to 0500 only.
@@ -131,12 +131,34 @@ class KeysetRangeInsertTaskletTest {
 
         // A fresh start of the second range clears its rows only, then writes them again.
         try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
-            this.step.getExecutionContext().remove("duckbatch.checkpoint.started");
+            this.step.getExecutionContext().remove(DestinationCheckpoint.startedKey("numbers"));
             StepContribution fresh = new StepContribution(this.step);
             runToEnd(keyRangeTasklet(database, source, "0500", null), fresh);
             assertThat(fresh.getReadCount()).isEqualTo(499);
         }
         assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE square = CAST(k AS BIGINT) ^ 2")).isEqualTo(334);
+    }
+
+    /**
+     * Two tasklets of one step, each with its own task: the one that started first does not
+     * make the other, starting fresh, resume after rows an earlier run left behind.
+     */
+    @Test
+    void eachTaskletOfAStepRecordsItsOwnStart() throws Exception {
+        Path source = source();
+        Path target = this.dir.resolve("target.duckdb");
+        // Left by an earlier run of task t2: a fresh start must delete it, not go on after it.
+        DuckDbFiles.execute(target, "CREATE TABLE squares (task VARCHAR, k VARCHAR, square BIGINT)",
+                "INSERT INTO squares VALUES ('t2', '0500', -1)");
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
+            runToEnd(tasklet(database, source, "t1").name("first").build(), new StepContribution(this.step));
+            StepContribution second = new StepContribution(this.step);
+            runToEnd(tasklet(database, source, "t2").name("second").build(), second);
+            assertThat(second.getReadCount()).isEqualTo(1000);
+        }
+        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE task = 't2' AND square = CAST(k AS BIGINT) ^ 2"))
+            .isEqualTo(334);
+        assertThat(DuckDbFiles.count(target, "SELECT count(*) FROM squares WHERE task = 't2'")).isEqualTo(334);
     }
 
     private KeysetRangeInsertTasklet keyRangeTasklet(DuckDbDataSource target, Path source, String after, String upTo) {
