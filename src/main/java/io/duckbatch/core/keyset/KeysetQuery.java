@@ -38,6 +38,7 @@ public final class KeysetQuery {
     private final List<Object> workParameters;
 
     /**
+     * A query without computed expressions; {@link #builder()} builds any.
      * @param columns selected columns; the key column is always selected first
      * @param workPredicate optional SQL condition selecting the rows that still need work,
      * with {@code ?} placeholders for {@code workParameters}
