@@ -238,36 +238,31 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             return this;
         }
 
+        /** The table to read, as {@link KeysetQuery.Builder#table}. */
         public Builder<T> table(String table) {
             this.queryBuilder.table(table);
             return part();
         }
 
-        /** A unique, non-null column the pages are ordered and resumed by. */
+        /** A unique, non-null column the pages are ordered and resumed by ({@link KeysetQuery.Builder#keyColumn}). */
         public Builder<T> keyColumn(String keyColumn) {
             this.queryBuilder.keyColumn(keyColumn);
             return part();
         }
 
-        /** Columns to select besides the key (which always comes first). */
+        /** Columns to select besides the key, which comes first ({@link KeysetQuery.Builder#columns}). */
         public Builder<T> columns(String... columns) {
             this.queryBuilder.columns(columns);
             return part();
         }
 
-        /**
-         * SQL expressions selected after the columns, e.g. a LIST turned into a VARCHAR for
-         * {@link #columnarRows}; written by the job, never taken from user input.
-         */
+        /** SQL expressions selected after the columns, e.g. for {@link #columnarRows} ({@link KeysetQuery.Builder#computed}). */
         public Builder<T> computed(String... expressions) {
             this.queryBuilder.computed(expressions);
             return part();
         }
 
-        /**
-         * The work predicate (rule 11): an SQL condition for the rows still needing work,
-         * e.g. {@code "score IS NULL"} or {@code "updated_on > ?"}; its values are bound.
-         */
+        /** The rows still needing work, an SQL condition with bound values ({@link KeysetQuery.Builder#workPredicate}). */
         public Builder<T> workPredicate(String predicate, Object... parameters) {
             this.queryBuilder.workPredicate(predicate, parameters);
             return part();
