@@ -191,9 +191,34 @@ class CompanyScoringJobTest {
         assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: companyScoring execution 1 FAILED: Table 'companies' not found in " + source)
             .doesNotContain("Catalog Error");
-        assertThat(output.getOut()).contains("Fix the cause, then run the same command to resume execution 1")
+        assertThat(output.getOut()).contains("companyScoring execution 1 FAILED after ")
+            .contains(": 0 rows read, 0 written to " + this.dir.resolve("target.duckdb") + "; fix the cause, then run the same"
+                    + " command to resume (details: " + this.dir.resolve("duckbatch.log") + ")")
             .doesNotContain("Encountered an error executing step");
         assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    /**
+     * A task that fails after some chunks: the last line counts the rows the tasks read and
+     * wrote before, which are in the target.
+     */
+    @Test
+    void aFailedRunCountsWhatItWroteBeforeFailing(CapturedOutput output) throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        // The target refuses companies from 00005000 on: the first of two tasks fails after a few chunks.
+        DuckDbFiles.execute(target, "CREATE TABLE rtic_scores (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL,"
+                + " score DOUBLE NOT NULL, matched_keywords VARCHAR[], CHECK (company_number < '00005000'))");
+        assertThat(run("--duckbatch.concurrency=1")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: companyScoring execution 1 FAILED: ").contains("CHECK constraint");
+        List<String> lines = output.getOut().lines().toList();
+        Matcher last = Pattern.compile("\\S+ INFO  companyScoring execution 1 FAILED after \\d+\\.\\d+ s: ([\\d,]+) rows read,"
+                + " ([\\d,]+) written to " + Pattern.quote(target.toString()) + "; fix the cause, then run the same command"
+                + " to resume \\(details: " + Pattern.quote(this.dir.resolve("duckbatch.log").toString()) + "\\)")
+            .matcher(lines.get(lines.size() - 1));
+        assertThat(last.matches()).as(output.getOut()).isTrue();
+        long written = Long.parseLong(last.group(2).replace(",", ""));
+        assertThat(written).isPositive().isEqualTo(DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores"));
+        assertThat(Long.parseLong(last.group(1).replace(",", ""))).isGreaterThan(written / 20);
     }
 
     @Test
