@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
+import io.duckbatch.support.JobPhaseTable;
 import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,14 +52,9 @@ class CompanyScoringJobTest {
             .contains("Phase timing for job companyScoring execution 1 (wall ")
             .contains("companyScoring execution 1 COMPLETED");
         // The job's table: shares of the tasks' summed thread time, adding up to 100%.
-        String jobTable = output.getOut().substring(output.getOut().indexOf("Phase timing for job companyScoring execution 1"));
-        Matcher shares = Pattern.compile("(?m)^  \\w+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+\\s+([\\d.]+)%$")
-            .matcher(jobTable.substring(0, jobTable.indexOf("COMPLETED")));
-        double sum = 0;
-        while (shares.find()) {
-            sum += Double.parseDouble(shares.group(1));
-        }
-        assertThat(sum).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
+        JobPhaseTable jobTable = JobPhaseTable.in(output.getOut(), CompanyScoringJobConfiguration.JOB_NAME, 1);
+        assertThat(jobTable.calls("read")).as(jobTable.toString()).isPositive();
+        assertThat(jobTable.shareSum()).as(jobTable.toString()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
 
         // Running the same command again starts a new instance and recomputes without duplicating.
         assertThat(run()).isZero();
