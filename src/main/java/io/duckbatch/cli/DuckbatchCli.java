@@ -85,8 +85,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     in this process, after a warm-up: stock Spring Batch (on a subset, scaled), the chunk path,
                     the udf mode and plain SQL; then the Appender and executeBatch writers alone, and keyset
                     against OFFSET paging on a table of --keyset-rows rows (default 10,000,000). Prints a
-                    table and 'ratio <name> <x>' lines. Work files go to <data-dir>/bench; the generated
-                    sources stay there for the next run.""");
+                    line per mode, a table and 'ratio <name> <x>' lines; the runs' own lines (per task) go
+                    to <data-dir>/duckbatch.log. Work files go to <data-dir>/bench; the generated sources
+                    stay there for the next run.""");
 
     /** Settings recorded as identifying job parameters, by their name under duckbatch.*. */
     private static final List<String> IDENTIFYING_SETTINGS = List.of("source", "target");
