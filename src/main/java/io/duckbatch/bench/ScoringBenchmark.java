@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import io.duckbatch.cli.ConsoleLogFilter;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.keyset.KeysetQuery;
@@ -35,6 +36,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -208,7 +210,8 @@ public class ScoringBenchmark {
     /**
      * Runs a job in a context of its own (as {@code java -jar ... run <job>} would), with its
      * own target and an in-memory job repository; the time is the job execution's, the usage
-     * the run's, both without the context's start and close.
+     * the run's, both without the context's start and close. It logs through this process's
+     * logging, its lines (per task) to the log file only: the bench prints one line per mode.
      */
     private Measured runJob(String job, Path source, String... extra) throws Exception {
         Path target = freshTarget(job);
@@ -220,10 +223,16 @@ public class ScoringBenchmark {
         args.addAll(Arrays.asList(extra));
         SpringApplication application = new SpringApplication(this.application);
         application.setWebApplicationType(WebApplicationType.NONE);
+        // Its own logging would be set up anew for its data dir, and on the console.
+        application.setListeners(application.getListeners()
+            .stream()
+            .filter(listener -> !(listener instanceof LoggingApplicationListener))
+            .toList());
         JobRunUsage usage = new JobRunUsage();
         application.addListeners(usage);
         double seconds;
-        try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
+        try (ConsoleLogFilter.Handle logFileOnly = ConsoleLogFilter.logFileOnly();
+                ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
             JobRepository repository = context.getBean(JobRepository.class);
             JobExecution execution = repository.getLastJobExecution(repository.getLastJobInstance(job));
             if (execution == null || execution.getStatus() != BatchStatus.COMPLETED) {

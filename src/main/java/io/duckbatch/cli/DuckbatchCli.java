@@ -1,17 +1,16 @@
 package io.duckbatch.cli;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.demo.DemoDataGenerator;
 
@@ -86,8 +85,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     in this process, after a warm-up: stock Spring Batch (on a subset, scaled), the chunk path,
                     the udf mode and plain SQL; then the Appender and executeBatch writers alone, and keyset
                     against OFFSET paging on a table of --keyset-rows rows (default 10,000,000). Prints a
-                    table and 'ratio <name> <x>' lines. Work files go to <data-dir>/bench; the generated
-                    sources stay there for the next run.""");
+                    line per mode, a table and 'ratio <name> <x>' lines; the runs' own lines (per task) go
+                    to <data-dir>/duckbatch.log. Work files go to <data-dir>/bench; the generated sources
+                    stay there for the next run.""");
 
     /** Settings recorded as identifying job parameters, by their name under duckbatch.*. */
     private static final List<String> IDENTIFYING_SETTINGS = List.of("source", "target");
@@ -117,6 +117,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private final ActuatorAddress actuatorAddress;
 
+    private final GracefulShutdown gracefulShutdown;
+
     private int exitCode;
 
     private List<String> commandLine = List.of();
@@ -125,7 +127,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
             JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
-            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs) {
+            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs,
+            GracefulShutdown gracefulShutdown) {
         jobs.forEach((bean, job) -> {
             this.jobs.put(job.getName(), job);
             String description = beanFactory.getBeanDefinition(bean).getDescription();
@@ -139,6 +142,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         this.demoDataGenerator = demoDataGenerator;
         this.environment = environment;
         this.actuatorAddress = actuatorAddress;
+        this.gracefulShutdown = gracefulShutdown;
     }
 
     /**
@@ -279,7 +283,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             recorded.add(option + then);
         }
         if (recorded.isEmpty()) {
-            return report(this.jobOperator.restart(execution));
+            return this.gracefulShutdown.launchAndReport(() -> report(this.jobOperator.restart(execution)));
         }
         log.info("Execution {} ran with {}: restarting it with those", execution.getId(),
                 String.join(" ", recorded).replace("--duckbatch.", ""));
@@ -349,7 +353,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         }
         try {
             prepareSource();
-            return report(this.launcher.launch(job, identifying.toJobParameters()));
+            return this.gracefulShutdown.launchAndReport(() -> report(this.launcher.launch(job, identifying.toJobParameters())));
         }
         catch (Exception ex) {
             details.info("Launch of {} failed", jobName, ex);
@@ -382,29 +386,18 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     private int report(JobExecution execution) {
-        String job = execution.getJobInstance().getJobName();
-        Duration took = (execution.getStartTime() != null && execution.getEndTime() != null)
-                ? Duration.between(execution.getStartTime(), execution.getEndTime()) : Duration.ZERO;
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            log.info("{} execution {} COMPLETED in {} s: {} rows read, {} written to {}", job, execution.getId(),
-                    took.toMillis() / 1000.0, String.format(Locale.ROOT, "%,d", ExecutionsTable.rowsRead(execution)),
-                    String.format(Locale.ROOT, "%,d", ExecutionsTable.rowsWritten(execution)),
-                    this.properties.getTarget().toAbsolutePath().normalize());
-            return 0;
+        if (execution.getStatus() != BatchStatus.COMPLETED && execution.getStatus() != BatchStatus.STOPPED) {
+            // A task's failure also fails its partitioned step and the job: say each cause once.
+            execution.getAllFailureExceptions()
+                .stream()
+                .map(Console::describe)
+                .distinct()
+                .forEach(cause -> Console.error(execution.getJobInstance().getJobName() + " execution " + execution.getId()
+                        + " " + execution.getStatus() + ": " + cause));
         }
-        if (execution.getStatus() == BatchStatus.STOPPED) {
-            log.info("{} execution {} STOPPED; run the same command to resume it", job, execution.getId());
-            return 1;
-        }
-        // A task's failure also fails its partitioned step and the job: say each cause once.
-        execution.getAllFailureExceptions()
-            .stream()
-            .map(Console::describe)
-            .distinct()
-            .forEach(cause -> Console.error(job + " execution " + execution.getId() + " " + execution.getStatus() + ": " + cause));
-        log.info("Fix the cause, then run the same command to resume execution {}. Details: {}", execution.getId(),
-                this.properties.getDataDir().resolve("duckbatch.log"));
-        return 1;
+        RunSummary.lines(execution, this.properties.getTarget(), this.properties.getDataDir().resolve("duckbatch.log"))
+            .forEach(line -> log.info("{}", line));
+        return (execution.getStatus() == BatchStatus.COMPLETED) ? 0 : 1;
     }
 
     @Override

@@ -5,11 +5,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
+import io.duckbatch.core.timing.WorkingSteps;
+
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 
 /** Formats job executions as the table the {@code executions} verb prints. */
 final class ExecutionsTable {
@@ -28,33 +28,11 @@ final class ExecutionsTable {
         for (JobExecution execution : executions) {
             out.append(String.format(Locale.ROOT, ROW, execution.getId(), execution.getJobInstance().getJobName(),
                     execution.getStatus(), time(execution.getStartTime()), time(execution.getEndTime()),
-                    String.format(Locale.ROOT, "%,d", rowsRead(execution)),
-                    String.format(Locale.ROOT, "%,d", rowsWritten(execution)), duration(execution),
+                    String.format(Locale.ROOT, "%,d", WorkingSteps.rowsRead(execution)),
+                    String.format(Locale.ROOT, "%,d", WorkingSteps.rowsWritten(execution)), duration(execution),
                     parameters(execution)));
         }
         return out.toString();
-    }
-
-    /** Rows the execution's working steps read: a partitioned step's manager repeats its tasks' counts. */
-    static long rowsRead(JobExecution execution) {
-        return sumOfWorkingSteps(execution, StepExecution::getReadCount);
-    }
-
-    /** Rows the execution's working steps wrote. */
-    static long rowsWritten(JobExecution execution) {
-        return sumOfWorkingSteps(execution, StepExecution::getWriteCount);
-    }
-
-    private static long sumOfWorkingSteps(JobExecution execution, ToLongFunction<StepExecution> count) {
-        return execution.getStepExecutions().stream().filter(step -> !isPartitionManager(step)).mapToLong(count).sum();
-    }
-
-    /**
-     * Spring Batch's splitter records the grid size in the manager step's context (key
-     * {@code SimpleStepExecutionSplitter.GRID_SIZE}), and only there.
-     */
-    private static boolean isPartitionManager(StepExecution step) {
-        return step.getExecutionContext().toMap().keySet().stream().anyMatch(key -> key.endsWith(".GRID_SIZE"));
     }
 
     private static String time(LocalDateTime time) {

@@ -19,7 +19,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code bench} on a tiny demo: every mode runs, the table, the CPU and RSS lines and the ratio lines come out. */
+/**
+ * {@code bench} on a tiny demo: every mode runs, the table, the CPU and RSS lines and the
+ * ratio lines come out, and the measured runs' lines go to the log file only.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class BenchCommandTest {
 
@@ -61,6 +64,16 @@ class BenchCommandTest {
         if (rssMeasured) {
             assertThat(number(out, "ratio chunk_rss_vs_udf")).isPositive();
         }
+        // The console is what a person reads: a line per mode, the table, the ratio lines (and the
+        // demo sources generated); what each task of each run did is in the log file.
+        assertThat(lines).hasSizeLessThanOrEqualTo(40);
+        assertThat(out).doesNotContain("Phase timing").doesNotContain("[scoreCompanyRange:").doesNotContain("[stockScore")
+            .doesNotContain("Starting companyScoring run").doesNotContain(" COMPLETED in ");
+        assertThat(Files.readString(this.dir.resolve("duckbatch.log")))
+            .contains("Starting stockCompanyScoring run 1", "Starting companyScoring run 1")
+            .contains("[scoreCompanyRange:companies-0001] COMPLETED: ", "Phase timing for scoreCompanyRange:companies-0001 (")
+            .contains("Phase timing for job companyScoring execution 1 (wall ")
+            .contains("companyScoring execution 1 COMPLETED in ", "stockCompanyScoring execution 1 COMPLETED in ");
         assertThat(out).containsPattern("ratio keyset_last_vs_first \\d+\\.\\d\\d");
         // The generated sources stay for the next run; targets and job files do not.
         try (var files = Files.list(this.dir.resolve("bench"))) {

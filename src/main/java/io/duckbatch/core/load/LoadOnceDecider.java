@@ -1,5 +1,8 @@
 package io.duckbatch.core.load;
 
+import io.duckbatch.core.timing.JobPhaseSummary;
+import io.duckbatch.core.timing.SimplerTimer;
+
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
@@ -33,9 +36,16 @@ public class LoadOnceDecider<T> implements JobExecutionDecider {
         this.loader = loader;
     }
 
+    /** The load, when it happens, is the phase {@code load} of the job's phase table: no step runs meanwhile. */
     @Override
     public FlowExecutionStatus decide(JobExecution jobExecution, StepExecution stepExecution) {
-        LoadedRows<T> loaded = this.datasets.loadOnceIfItFits(jobExecution, this.name, this.decider, this.loader);
+        SimplerTimer timer = new SimplerTimer();
+        LoadedRows<T> loaded = this.datasets.loadOnceIfItFits(jobExecution, this.name, this.decider, () -> {
+            try (var loading = timer.track("load")) {
+                return this.loader.load();
+            }
+        });
+        JobPhaseSummary.add(jobExecution, timer.snapshot());
         return new FlowExecutionStatus((loaded != null) ? LOADED : CHUNKED);
     }
 

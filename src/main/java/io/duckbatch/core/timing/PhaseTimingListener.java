@@ -20,7 +20,8 @@ import org.springframework.batch.infrastructure.item.Chunk;
 /**
  * Rule 12 at step level: after every chunk, moves what the step's {@link SimplerTimer}
  * measured into {@link PhaseMeters} (so a scrape sees a running step move); at step end,
- * prints the phase table: phase, calls, total, mean and share of the step's wall time.
+ * prints the phase table: phase, calls, total, mean and share of the step's wall time (not
+ * for a task a stop reached before its first chunk).
  * StepRecipes registers one per step execution; it finds the step's timer in
  * {@link StepTimers}.
  */
@@ -65,6 +66,9 @@ public class PhaseTimingListener implements StepExecutionListener, ChunkListener
         publish();
         this.timers.release(stepExecution);
         JobPhaseSummary.record(stepExecution, this.timer.snapshot());
+        if (WorkingSteps.notStarted(stepExecution)) {
+            return null; // the job's last lines count such tasks; their phases are in the job's table
+        }
         LocalDateTime start = stepExecution.getStartTime();
         long wallNanos = (start != null) ? Duration.between(start, LocalDateTime.now()).toNanos() : this.timer.elapsedNanos();
         log.info("{}", table(stepExecution.getStepName(), this.timer.snapshot(), wallNanos));

@@ -16,7 +16,8 @@ import org.springframework.batch.infrastructure.item.Chunk;
 /**
  * A step's progress: after every chunk into {@link ProgressMeters} gauges (rows done, rows
  * this run has to read, rows per second), and on the console at most once per interval, with
- * the time left at that rate; and one line when the step ends.
+ * the time left at that rate; and one line when the step ends, unless a stop reached it
+ * before its first chunk.
  */
 public class ProgressListener implements StepExecutionListener, ChunkListener<Object, Object> {
 
@@ -93,6 +94,9 @@ public class ProgressListener implements StepExecutionListener, ChunkListener<Ob
         long elapsed = System.nanoTime() - this.startNanos;
         this.progress.update(stepExecution.getReadCount(), Math.max(rowsToRead(), stepExecution.getReadCount()),
                 rate(stepExecution.getReadCount(), elapsed));
+        if (WorkingSteps.notStarted(stepExecution)) {
+            return null; // the job's last lines count such tasks
+        }
         log.info(String.format(Locale.ROOT, "[%s] %s: %,d rows read, %,d written in %.1f s (%,.0f rows/s)",
                 stepExecution.getStepName(), stepExecution.getStatus(), stepExecution.getReadCount(),
                 stepExecution.getWriteCount(), elapsed / 1e9, rate(stepExecution.getReadCount(), elapsed)));

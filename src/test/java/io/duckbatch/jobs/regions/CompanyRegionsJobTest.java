@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
+import io.duckbatch.support.JobPhaseTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,27 @@ class CompanyRegionsJobTest {
     Path dir;
 
     private static final String ALL = "SELECT company_number, postcode, region FROM company_regions ORDER BY company_number";
+
+    /**
+     * The load of the lookup, which the job waits for before any step, is a phase of the
+     * job's table, once per run, also in a run that resumes one that failed after it.
+     */
+    @Test
+    void theLoadIsAPhaseOfTheJobsTable(CapturedOutput output) throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        // A table whose region column takes no region: the first run fails in the step after the load.
+        DuckDbFiles.execute(target, "CREATE TABLE company_regions (company_number VARCHAR, postcode VARCHAR, region INTEGER)");
+        assertThat(run("memory")).isEqualTo(1);
+        assertThat(JobPhaseTable.in(output.getOut(), CompanyRegionsJobConfiguration.JOB_NAME, 1).calls("load")).isEqualTo(1);
+
+        DuckDbFiles.execute(target, "DROP TABLE company_regions");
+        assertThat(run("memory")).isZero();
+        assertThat(output.getOut()).contains("Resuming companyRegions execution 1");
+        JobPhaseTable resumed = JobPhaseTable.in(output.getOut(), CompanyRegionsJobConfiguration.JOB_NAME, 2);
+        assertThat(resumed.calls("load")).as(resumed.toString()).isEqualTo(1);
+        assertThat(resumed.calls("read")).as(resumed.toString()).isPositive();
+        assertThat(resumed.shareSum()).as(resumed.toString()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
+    }
 
     private int run(String loadMode) {
         return DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=20000",

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
+import io.duckbatch.support.JobPhaseTable;
 import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,14 +52,9 @@ class CompanyScoringJobTest {
             .contains("Phase timing for job companyScoring execution 1 (wall ")
             .contains("companyScoring execution 1 COMPLETED");
         // The job's table: shares of the tasks' summed thread time, adding up to 100%.
-        String jobTable = output.getOut().substring(output.getOut().indexOf("Phase timing for job companyScoring execution 1"));
-        Matcher shares = Pattern.compile("(?m)^  \\w+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+\\s+([\\d.]+)%$")
-            .matcher(jobTable.substring(0, jobTable.indexOf("COMPLETED")));
-        double sum = 0;
-        while (shares.find()) {
-            sum += Double.parseDouble(shares.group(1));
-        }
-        assertThat(sum).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
+        JobPhaseTable jobTable = JobPhaseTable.in(output.getOut(), CompanyScoringJobConfiguration.JOB_NAME, 1);
+        assertThat(jobTable.calls("read")).as(jobTable.toString()).isPositive();
+        assertThat(jobTable.shareSum()).as(jobTable.toString()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.5));
 
         // Running the same command again starts a new instance and recomputes without duplicating.
         assertThat(run()).isZero();
@@ -191,9 +187,34 @@ class CompanyScoringJobTest {
         assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: companyScoring execution 1 FAILED: Table 'companies' not found in " + source)
             .doesNotContain("Catalog Error");
-        assertThat(output.getOut()).contains("Fix the cause, then run the same command to resume execution 1")
+        assertThat(output.getOut()).contains("companyScoring execution 1 FAILED after ")
+            .contains(": 0 rows read, 0 written to " + this.dir.resolve("target.duckdb") + "; fix the cause, then run the same"
+                    + " command to resume (details: " + this.dir.resolve("duckbatch.log") + ")")
             .doesNotContain("Encountered an error executing step");
         assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
+    /**
+     * A task that fails after some chunks: the last line counts the rows the tasks read and
+     * wrote before, which are in the target.
+     */
+    @Test
+    void aFailedRunCountsWhatItWroteBeforeFailing(CapturedOutput output) throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        // The target refuses companies from 00005000 on: the first of two tasks fails after a few chunks.
+        DuckDbFiles.execute(target, "CREATE TABLE rtic_scores (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL,"
+                + " score DOUBLE NOT NULL, matched_keywords VARCHAR[], CHECK (company_number < '00005000'))");
+        assertThat(run("--duckbatch.concurrency=1")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: companyScoring execution 1 FAILED: ").contains("CHECK constraint");
+        List<String> lines = output.getOut().lines().toList();
+        Matcher last = Pattern.compile("\\S+ INFO  companyScoring execution 1 FAILED after \\d+\\.\\d+ s: ([\\d,]+) rows read,"
+                + " ([\\d,]+) written to " + Pattern.quote(target.toString()) + "; fix the cause, then run the same command"
+                + " to resume \\(details: " + Pattern.quote(this.dir.resolve("duckbatch.log").toString()) + "\\)")
+            .matcher(lines.get(lines.size() - 1));
+        assertThat(last.matches()).as(output.getOut()).isTrue();
+        long written = Long.parseLong(last.group(2).replace(",", ""));
+        assertThat(written).isPositive().isEqualTo(DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores"));
+        assertThat(Long.parseLong(last.group(1).replace(",", ""))).isGreaterThan(written / 20);
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
 import io.duckbatch.support.DuckDbFiles;
@@ -154,6 +156,30 @@ class KillAndRestartTest {
         return output;
     }
 
+    /**
+     * The console of a slow run stopped during its first task (of two, run one after the
+     * other): the rows that task read and wrote, nothing of the task the stop reached before
+     * it started but one line counting it, and last what happened, what was done and what next.
+     */
+    private void assertTheStoppedRunSaysWhatHappened(String output) throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        List<String> lines = output.lines().toList();
+        Matcher last = Pattern.compile("\\S+ INFO  companyScoring execution 1 STOPPED after \\d+\\.\\d+ s: ([\\d,]+) rows read,"
+                + " ([\\d,]+) written to " + Pattern.quote(target.toString()) + "; run the same command to resume")
+            .matcher(lines.get(lines.size() - 1));
+        assertThat(last.matches()).as(output).isTrue();
+        long read = Long.parseLong(last.group(1).replace(",", ""));
+        long written = Long.parseLong(last.group(2).replace(",", ""));
+        assertThat(read).isPositive()
+            .isEqualTo(this.repository.count("SELECT sum(READ_COUNT) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'scoreCompanyRange:%'"));
+        assertThat(written).isEqualTo(DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores"));
+        assertThat(lines.get(lines.size() - 2)).endsWith(" INFO  1 task not started");
+        assertThat(output).contains("[scoreCompanyRange:companies-0001] STOPPED: %,d rows read, %,d written".formatted(read, written))
+            .contains("Phase timing for scoreCompanyRange:companies-0001")
+            .doesNotContain("[scoreCompanyRange:companies-0002] STOPPED")
+            .doesNotContain("Phase timing for scoreCompanyRange:companies-0002");
+    }
+
     private void assertOutputEqualsAnUninterruptedRun() throws Exception {
         Path target = this.dir.resolve("target.duckdb");
         assertThat(DuckDbFiles.count(target,
@@ -168,9 +194,9 @@ class KillAndRestartTest {
     void sigtermStopsGracefullyAndTheNextRunResumes(String kind) throws Exception {
         TestJobRepository repository = repository(kind);
         String stopped = interrupt(1, false);
-        assertThat(stopped).contains("Shutting down: stopping companyScoring execution 1 after its current chunk")
-            .contains("companyScoring execution 1 STOPPED; run the same command to resume it");
+        assertThat(stopped).contains("Shutting down: stopping companyScoring execution 1 after its current chunk");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
+        assertTheStoppedRunSaysWhatHappened(stopped);
 
         assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
         assertThat(repository.count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
@@ -233,8 +259,8 @@ class KillAndRestartTest {
             output = String.join("\n", running.lines());
         }
         assertThat(running.process().exitValue()).as(output).isEqualTo(1);
-        assertThat(output).contains("companyScoring execution 1 STOPPED; run the same command to resume it");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
+        assertTheStoppedRunSaysWhatHappened(output);
 
         assertThat(runToTheEnd(true)).contains("Resuming companyScoring execution 1 (STOPPED, run 1)");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
