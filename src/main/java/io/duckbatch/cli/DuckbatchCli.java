@@ -233,7 +233,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);
         }
         ScoringBenchmark benchmark = new ScoringBenchmark(this.properties.getDataDir().resolve("bench"),
-                this.demoDataGenerator, this.properties.getConcurrency(), this.properties.getPageSize(), System.out);
+                this.demoDataGenerator, this.properties.storageVersionOfNewFiles(), this.properties.getConcurrency(),
+                this.properties.getPageSize(), System.out);
         try {
             benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
         }

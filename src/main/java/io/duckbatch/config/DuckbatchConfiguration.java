@@ -161,7 +161,7 @@ public class DuckbatchConfiguration {
 
     @Bean(destroyMethod = "close")
     DuckDbDataSource targetDatabase(DuckbatchProperties properties) {
-        return DuckDbDataSource.readWrite(properties.getTarget());
+        return DuckDbDataSource.readWrite(properties.getTarget(), properties.storageVersionOfNewFiles());
     }
 
     @Bean
@@ -246,8 +246,8 @@ public class DuckbatchConfiguration {
     }
 
     @Bean
-    DemoDataGenerator demoDataGenerator() {
-        return new DemoDataGenerator();
+    DemoDataGenerator demoDataGenerator(DuckbatchProperties properties) {
+        return new DemoDataGenerator(properties.storageVersionOfNewFiles());
     }
 
 }
