@@ -42,8 +42,8 @@ class BenchVerb implements Verb {
             throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);
         }
         ScoringBenchmark benchmark = new ScoringBenchmark(this.properties.getDataDir().resolve("bench"),
-                this.demoDataGenerator, this.properties.getConcurrency(), this.properties.getPageSize(), System.out,
-                applicationClass());
+                this.demoDataGenerator, this.properties.storageVersionOfNewFiles(), this.properties.getConcurrency(),
+                this.properties.getPageSize(), System.out, applicationClass());
         try {
             benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
         }

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 import io.duckbatch.cli.ConsoleLogFilter;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
+import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.AppenderItemWriter;
@@ -71,6 +72,9 @@ public class ScoringBenchmark {
 
     private final DemoDataGenerator generator;
 
+    /** Of every file the bench creates, its jobs' targets included: what users' runs write. */
+    private final StorageVersion storageVersion;
+
     private final PrintStream out;
 
     private final int concurrency;
@@ -97,11 +101,12 @@ public class ScoringBenchmark {
     /** The application each mode runs in, a context of its own. */
     private final Class<?> application;
 
-    public ScoringBenchmark(Path dir, DemoDataGenerator generator, int concurrency, int pageSize, PrintStream out,
-            Class<?> application) {
+    public ScoringBenchmark(Path dir, DemoDataGenerator generator, StorageVersion storageVersion, int concurrency,
+            int pageSize, PrintStream out, Class<?> application) {
         this.application = application;
         this.dir = dir;
         this.generator = generator;
+        this.storageVersion = storageVersion;
         this.concurrency = concurrency;
         this.pageSize = pageSize;
         this.out = out;
@@ -217,6 +222,7 @@ public class ScoringBenchmark {
         Path target = freshTarget(job);
         List<String> args = new ArrayList<>(List.of("run", job, "--duckbatch.data-dir=" + this.dir.resolve("runs"),
                 "--duckbatch.source=" + source, "--duckbatch.target=" + target,
+                "--duckbatch.storage-version=" + this.storageVersion.duckdbName(),
                 "--duckbatch.concurrency=" + this.concurrency, "--duckbatch.page-size=" + this.pageSize,
                 "--duckbatch.progress-interval=1h", "--management.server.port=-1",
                 "--spring.datasource.url=jdbc:h2:mem:duckbatch-bench-" + (++this.runs) + ";DB_CLOSE_DELAY=-1"));
@@ -247,7 +253,7 @@ public class ScoringBenchmark {
 
     private Measured runSql(Path source) throws Exception {
         Path target = freshTarget("sql");
-        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target);
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target, this.storageVersion);
                 Connection connection = database.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
@@ -288,7 +294,7 @@ public class ScoringBenchmark {
 
     /** Writes {@value #WRITER_ROWS} score rows in chunks of {@value #WRITER_CHUNK} with the writer alone. */
     private Measured writeWith(String name, Function<DuckDbDataSource, ItemStreamWriter<RticScore>> writers) throws Exception {
-        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget(name))) {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget(name), this.storageVersion)) {
             createTarget(database);
             ItemStreamWriter<RticScore> writer = writers.apply(database);
             writer.open(new ExecutionContext());
@@ -314,7 +320,7 @@ public class ScoringBenchmark {
     }
 
     private Measured writeWithExecuteBatch() throws Exception {
-        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget("executebatch"))) {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(freshTarget("executebatch"), this.storageVersion)) {
             createTarget(database);
             return write(StockScoringJobConfiguration.executeBatchWriter(database), scores(EXECUTE_BATCH_ROWS), 1_000);
         }
@@ -348,7 +354,7 @@ public class ScoringBenchmark {
         Path file = this.dir.resolve("keys-unordered-" + rows + ".duckdb");
         if (!Files.exists(file)) {
             // Stored in no particular key order, as tables loaded from elsewhere are.
-            try (DuckDbDataSource database = DuckDbDataSource.readWrite(file);
+            try (DuckDbDataSource database = DuckDbDataSource.readWrite(file, this.storageVersion);
                     Connection connection = database.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE companies AS SELECT printf('%010d', i) AS company_number,"

@@ -163,7 +163,7 @@ public class DuckbatchConfiguration {
 
     @Bean(destroyMethod = "close")
     DuckDbDataSource targetDatabase(DuckbatchProperties properties) {
-        return DuckDbDataSource.readWrite(properties.getTarget());
+        return DuckDbDataSource.readWrite(properties.getTarget(), properties.storageVersionOfNewFiles());
     }
 
     /** Ctrl-C or SIGTERM stops running executions at a chunk boundary, so the next run resumes them. */
@@ -267,8 +267,8 @@ public class DuckbatchConfiguration {
     }
 
     @Bean
-    DemoDataGenerator demoDataGenerator() {
-        return new DemoDataGenerator();
+    DemoDataGenerator demoDataGenerator(DuckbatchProperties properties) {
+        return new DemoDataGenerator(properties.storageVersionOfNewFiles());
     }
 
 }

@@ -3,6 +3,7 @@ package io.duckbatch.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.load.LoadMode;
 import io.duckbatch.jobs.legacy.LegacySettings;
 import io.duckbatch.jobs.scoring.ScoringSettings;
@@ -24,6 +25,12 @@ public class DuckbatchProperties {
 
     /** Target DuckDB file (created when missing). */
     private Path target;
+
+    /**
+     * Storage version of the DuckDB files duckbatch creates (targets, the demo source, bench
+     * files): the oldest DuckDB release that must open them. Existing files keep theirs.
+     */
+    private StorageVersion storageVersion = StorageVersion.DEFAULT;
 
     /** Items per chunk: one DuckDB transaction and one repository update each. */
     private int chunkSize = 50_000;
@@ -90,6 +97,23 @@ public class DuckbatchProperties {
 
     public void setTarget(Path target) {
         this.target = target;
+    }
+
+    /** As DuckDB spells it, e.g. {@code v1.0.0}. */
+    public String getStorageVersion() {
+        return this.storageVersion.duckdbName();
+    }
+
+    public void setStorageVersion(String storageVersion) {
+        this.storageVersion = StorageVersion.named(storageVersion)
+            .orElseThrow(() -> new IllegalArgumentException("duckbatch.storage-version must be one of "
+                    + String.join(", ", StorageVersion.names())
+                    + " (the oldest DuckDB release that must open the files duckbatch creates), was '" + storageVersion + "'"));
+    }
+
+    /** The version new DuckDB files are created in. */
+    public StorageVersion storageVersionOfNewFiles() {
+        return this.storageVersion;
     }
 
     public int getChunkSize() {

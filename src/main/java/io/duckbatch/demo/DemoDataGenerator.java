@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.StorageVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * addresses), about twenty {@code rtic_codes}, and a {@code postcode_regions} lookup with as
  * many rows as there are companies. Deterministic: two generations hold the
  * same rows. Written to a temporary file and moved into place, so a crash never leaves a
- * half-generated source behind.
+ * half-generated source behind; the file is in the storage version it was given, so that
+ * older DuckDB clients can open the demo too.
  */
 public class DemoDataGenerator {
 
@@ -29,6 +31,17 @@ public class DemoDataGenerator {
     public static final long MAX_ROWS = 20_000_000;
 
     private static final Logger log = LoggerFactory.getLogger(DemoDataGenerator.class);
+
+    private final StorageVersion storageVersion;
+
+    /** Sources in the {@link StorageVersion#DEFAULT default} storage version. */
+    public DemoDataGenerator() {
+        this(StorageVersion.DEFAULT);
+    }
+
+    public DemoDataGenerator(StorageVersion storageVersion) {
+        this.storageVersion = storageVersion;
+    }
 
     public void generate(Path file, long rows) {
         if (rows < 1 || rows > MAX_ROWS) {
@@ -42,7 +55,8 @@ public class DemoDataGenerator {
         try {
             Files.createDirectories(target.getParent());
             Files.deleteIfExists(partial);
-            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + partial);
+            try (DuckDbDataSource database = DuckDbDataSource.readWrite(partial, this.storageVersion);
+                    Connection connection = database.getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute(script("rtic_codes.sql"));
                 statement.execute(script("postcode_regions.sql").replace("${rows}", Long.toString(rows)));

@@ -227,6 +227,10 @@ class DuckbatchCliTest {
         assertThat(app("--duckbatch.scoring.threshold=2")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.scoring.threshold must be at most"
                 + " 1.0 (scores run from 0.0 to 1.0), was 2.0");
+        assertThat(app("--duckbatch.storage-version=v1.1.0")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.storage-version must be one of"
+                + " v1.0.0, v1.2.0, v1.3.0, v1.4.0, v1.5.0, v2.0.0, latest (the oldest DuckDB release that must open"
+                + " the files duckbatch creates), was 'v1.1.0'");
         // A job run starts the web server, whose start failure is not repeated on the console.
         assertThat(app("--management.server.port=0", "--duckbatch.chunk-size=0", "run", "companyScoring")).isEqualTo(1);
         assertThat(output.getAll()).doesNotContain("Error starting Tomcat context");

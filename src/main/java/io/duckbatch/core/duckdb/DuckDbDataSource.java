@@ -20,6 +20,10 @@ import org.duckdb.DuckDBDriver;
  * {@link DuckDBConnection#duplicate() duplicate} of that database's root connection, so
  * readers, writers and threads share one engine and its buffer pool (DuckDB allows a
  * single writing process per file). Closing a handed-out connection closes only it.
+ *
+ * <p>Every DuckDB file duckbatch writes is created here ({@link #readWrite(Path, StorageVersion)}),
+ * in the {@link StorageVersion} asked for, so that the DuckDB clients users inspect results with
+ * can open it; a file that exists keeps its own version.
  */
 public class DuckDbDataSource implements DataSource, AutoCloseable {
 
@@ -27,21 +31,36 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
 
     private final boolean readOnly;
 
+    /** Format of the file when it has to be created; null for a read-only database. */
+    private final StorageVersion storageVersion;
+
     private DuckDBConnection root;
 
-    private DuckDbDataSource(Path path, boolean readOnly) {
+    private DuckDbDataSource(Path path, boolean readOnly, StorageVersion storageVersion) {
         this.path = path.toAbsolutePath().normalize();
         this.readOnly = readOnly;
+        this.storageVersion = storageVersion;
     }
 
     /** A source: the file must exist and is never written. */
     public static DuckDbDataSource readOnly(Path path) {
-        return new DuckDbDataSource(path, true);
+        return new DuckDbDataSource(path, true, null);
     }
 
-    /** A target: created with its parent folders when missing. */
+    /** A target, created when missing in the {@link StorageVersion#DEFAULT default} storage version. */
     public static DuckDbDataSource readWrite(Path path) {
-        return new DuckDbDataSource(path, false);
+        return readWrite(path, StorageVersion.DEFAULT);
+    }
+
+    /**
+     * A target: created with its parent folders when missing, in {@code storageVersion}; an
+     * existing file is opened in the version it has and stays in it.
+     */
+    public static DuckDbDataSource readWrite(Path path, StorageVersion storageVersion) {
+        if (storageVersion == null) {
+            throw new IllegalArgumentException("storageVersion is required for a database that may be created");
+        }
+        return new DuckDbDataSource(path, false, storageVersion);
     }
 
     /** The database file, absolute: what another database ATTACHes to read it. */
@@ -68,6 +87,10 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         Properties properties = new Properties();
         if (this.readOnly) {
             properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
+        }
+        else {
+            // Read by DuckDB only when it creates the file; an existing file's header decides otherwise.
+            this.storageVersion.applyTo(properties);
         }
         try {
             return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + this.path, properties);
