@@ -51,7 +51,7 @@ class PackageDependenciesTest {
             "core.keyset", Set.of("core.duckdb"),
             "core.resume", Set.of("core.duckdb", "core.keyset"),
             "core.read", Set.of("core.keyset", "core.resume", "core.timing"),
-            "core.load", Set.of("core.keyset", "core.duckdb"),
+            "core.load", Set.of("core.keyset", "core.duckdb", "core.timing"),
             "core.sql", Set.of("core.keyset", "core.resume", "core.timing", "core.duckdb"));
 
     /** Package (relative to {@code io.duckbatch}, {@code ""} for the root) to the packages it imports. */
