@@ -20,6 +20,7 @@ import io.duckbatch.cli.ConsoleLogFilter;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.StorageVersion;
+import io.duckbatch.core.keyset.KeyRange;
 import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.AppenderItemWriter;
@@ -372,7 +373,7 @@ public class ScoringBenchmark {
                 PreparedStatement next = connection.prepareStatement(query.pageSql(true));
                 PreparedStatement offset = connection.prepareStatement(query.pageSql(false) + " OFFSET ?")) {
             long start = System.nanoTime();
-            List<KeysetQuery.Range> ranges = query.ranges(connection, null, this.pageSize);
+            List<KeysetQuery.Range> ranges = query.ranges(connection, KeyRange.ALL, this.pageSize);
             double rangeEnds = (System.nanoTime() - start) / 1e9;
             if (!ranges.get(ranges.size() - 1).upTo().equals(lastPageUpTo)) {
                 throw new IllegalStateException("bench: the last range ends at " + ranges.get(ranges.size() - 1).upTo());
