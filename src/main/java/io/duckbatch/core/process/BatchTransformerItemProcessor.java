@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import io.duckbatch.core.timing.SimplerTimer;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
@@ -14,6 +15,11 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  * it (phase {@code process}). The factory receives the step execution so the transformer can
  * depend on the task (e.g. a partition's parameters). Spring Batch registers the processor
  * as a step listener itself when it is given to a chunk step.
+ * <p>
+ * One processor may serve several step executions at once: the partitions of a partitioned
+ * step, each run on its own thread from its beforeStep to its afterStep. The transformer is
+ * therefore kept per thread, as {@link io.duckbatch.core.step.PerStepExecution} keeps its
+ * components: each item costs one ThreadLocal read.
  */
 public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>, StepExecutionListener {
 
@@ -21,7 +27,8 @@ public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>,
 
     private final SimplerTimer timer;
 
-    private BatchTransformer<I, O> transformer;
+    /** The transformer of the step execution running on this thread, between beforeStep and afterStep. */
+    private final ThreadLocal<BatchTransformer<I, O>> transformer = new ThreadLocal<>();
 
     private BatchTransformerItemProcessor(Builder<I, O> builder) {
         this.factory = builder.factory;
@@ -34,22 +41,31 @@ public class BatchTransformerItemProcessor<I, O> implements ItemProcessor<I, O>,
 
     @Override
     public void beforeStep(StepExecution stepExecution) {
+        BatchTransformer<I, O> built;
         try (var t = this.timer.track("prepare")) {
-            this.transformer = this.factory.apply(stepExecution);
+            built = this.factory.apply(stepExecution);
         }
-        if (this.transformer == null) {
+        if (built == null) {
             throw new IllegalStateException("BatchTransformer factory returned null for step " + stepExecution.getStepName());
         }
+        this.transformer.set(built);
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        this.transformer.remove();
+        return null;
     }
 
     @Override
     public O process(I item) throws Exception {
-        if (this.transformer == null) {
-            throw new IllegalStateException(
-                    "BatchTransformerItemProcessor used before beforeStep: register it with a step (processor(...) does)");
+        BatchTransformer<I, O> current = this.transformer.get();
+        if (current == null) {
+            throw new IllegalStateException("BatchTransformerItemProcessor used before beforeStep, or on another thread than"
+                    + " its step: register it with a step (processor(...) does)");
         }
         try (var t = this.timer.track("process")) {
-            return this.transformer.transform(item);
+            return current.transform(item);
         }
     }
 
