@@ -131,7 +131,8 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
                 && Duration.between(created.atZone(ZoneId.systemDefault()).toInstant(), Instant.now()).compareTo(this.timeout) <= 0;
     }
 
-    private void beat() {
+    /** One heartbeat of every running execution: what the schedule runs every interval. */
+    void beat() {
         for (Long id : this.running) {
             try {
                 update("UPDATE " + this.table + " SET HEARTBEAT = CURRENT_TIMESTAMP WHERE JOB_EXECUTION_ID = ?", id);
