@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +43,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The actuator over real HTTP while a real job runs in this JVM: one companyScoring run,
  * slowed down (one task at a time, small pages), is scraped while it runs and once it has
- * ended (during {@code duckbatch.metrics.keep-alive}); the tests below read those scrapes.
+ * ended (during {@code duckbatch.metrics.keep-alive}, which the test ends); the tests below
+ * read those scrapes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -83,33 +84,79 @@ class ActuatorEndpointTest {
     void runAJobAndScrapeIt() throws Exception {
         this.dir = Files.createTempDirectory("duckbatch-actuator");
         this.port = freePort();
-        Thread job = new Thread(() -> this.exitCode = DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir,
-                "--duckbatch.demo.rows=" + COMPANIES, "--duckbatch.concurrency=1",
-                "--duckbatch.page-size=500", "--duckbatch.chunk-size=500", "--management.server.port=" + this.port,
-                "--duckbatch.metrics.keep-alive=3s"), "actuator-test-job");
-        job.start();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (job.isAlive() && this.ended == null && System.nanoTime() < deadline) {
-            Optional<String> text = get(this.port, "/actuator/prometheus").map(HttpResponse::body);
-            if (text.isPresent()) {
-                PrometheusText scrape = PrometheusText.parse(text.get());
-                if (this.midRun == null && partWayThroughAStep(scrape)) {
-                    this.midRun = scrape;
-                    for (String path : List.of("health", "info", "metrics", "prometheus", "env", "beans", "heapdump",
-                            "shutdown", "loggers", "threaddump", "configprops")) {
-                        this.midRunStatus.put(path, get(this.port, "/actuator/" + path).map(HttpResponse::statusCode).orElse(-1));
+        JobThread job = JobThread.start("--duckbatch.data-dir=" + this.dir, "--duckbatch.demo.rows=" + COMPANIES,
+                "--duckbatch.concurrency=1", "--duckbatch.page-size=500", "--duckbatch.chunk-size=500",
+                "--management.server.port=" + this.port);
+        try {
+            while (!job.keepsMetricsAlive()) {
+                Optional<String> text = get(this.port, "/actuator/prometheus").map(HttpResponse::body);
+                if (text.isPresent() && this.midRun == null) {
+                    PrometheusText scrape = PrometheusText.parse(text.get());
+                    if (partWayThroughAStep(scrape)) {
+                        this.midRun = scrape;
+                        for (String path : List.of("health", "info", "metrics", "prometheus", "env", "beans", "heapdump",
+                                "shutdown", "loggers", "threaddump", "configprops")) {
+                            this.midRunStatus.put(path, get(this.port, "/actuator/" + path).map(HttpResponse::statusCode).orElse(-1));
+                        }
+                        this.midRunHealth = get(this.port, "/actuator/health").map(HttpResponse::body).orElse("");
+                        this.reachableOnANonLoopbackAddress = nonLoopbackAddress().map(this::accepts);
                     }
-                    this.midRunHealth = get(this.port, "/actuator/health").map(HttpResponse::body).orElse("");
-                    this.reachableOnANonLoopbackAddress = nonLoopbackAddress().map(this::accepts);
                 }
-                if (!scrape.samples("spring_batch_job_seconds_count").isEmpty()) {
-                    this.ended = scrape;
-                }
+                Thread.sleep(20);
             }
-            Thread.sleep(20);
+            // The job has ended and every meter has its final value (Micrometer records a
+            // job's timer before it stops the job's long-task timer: a scrape that merely
+            // sees the timer may still count the job active).
+            this.ended = get(this.port, "/actuator/prometheus").map(r -> PrometheusText.parse(r.body())).orElse(null);
         }
-        job.join(Duration.ofSeconds(30).toMillis());
-        assertThat(job.isAlive()).as("the job thread ends after the keep-alive").isFalse();
+        finally {
+            this.exitCode = job.end();
+        }
+    }
+
+    /**
+     * duckbatch run on a thread of this JVM with a keep-alive longer than any test, which the
+     * test ends by interrupting the thread: scrapes after the job are taken once the job
+     * has ended (its thread waits in the keep-alive), not within a window of seconds.
+     */
+    private static final class JobThread {
+
+        private final Thread thread;
+
+        private final AtomicInteger exitCode = new AtomicInteger(-1);
+
+        private final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+
+        private JobThread(String... args) {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.add("--duckbatch.metrics.keep-alive=1h");
+            this.thread = new Thread(() -> this.exitCode.set(DuckbatchApplication.run(all.toArray(String[]::new))),
+                    "actuator-test-job");
+        }
+
+        static JobThread start(String... args) {
+            JobThread job = new JobThread(args);
+            job.thread.start();
+            return job;
+        }
+
+        /** Whether the job has ended and its thread waits in {@link ActuatorAddress#keepAlive}. */
+        boolean keepsMetricsAlive() {
+            assertThat(this.thread.isAlive()).as("the job thread is running or keeping its metrics alive").isTrue();
+            assertThat(System.nanoTime()).as("the job ends within five minutes").isLessThan(this.deadline);
+            return Arrays.stream(this.thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(ActuatorAddress.class.getName())
+                        && frame.getMethodName().equals("keepAlive"));
+        }
+
+        /** Ends the keep-alive, waits for the application to close and returns its exit code. */
+        int end() throws InterruptedException {
+            this.thread.interrupt();
+            this.thread.join(Duration.ofMinutes(2).toMillis());
+            assertThat(this.thread.isAlive()).as("the application closes once its keep-alive ends").isFalse();
+            return this.exitCode.get();
+        }
+
     }
 
     @AfterAll
@@ -288,30 +335,25 @@ class ActuatorEndpointTest {
     @Test
     void itemObservationsAreOptIn(@TempDir Path other) throws Exception {
         int itemPort = freePort();
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread job = new Thread(() -> exit.set(DuckbatchApplication.run("--duckbatch.data-dir=" + other,
-                "--duckbatch.demo.rows=500", "--duckbatch.observe-items=true", "--management.server.port=" + itemPort,
-                "--duckbatch.metrics.keep-alive=2s")));
-        job.start();
+        JobThread job = JobThread.start("--duckbatch.data-dir=" + other, "--duckbatch.demo.rows=500",
+                "--duckbatch.observe-items=true", "--management.server.port=" + itemPort);
+        PrometheusText scrape;
         try {
-            PrometheusText scrape = null;
-            while (job.isAlive() && (scrape == null || !scrape.has("spring_batch_job_seconds_count"))) {
-                scrape = get(itemPort, "/actuator/prometheus").map(r -> PrometheusText.parse(r.body())).orElse(null);
-                Thread.sleep(50);
+            while (!job.keepsMetricsAlive()) {
+                Thread.sleep(20);
             }
-            if (scrape == null) {
-                fail("no scrape of the job with item observations");
-            }
-            // One pass in batches of companies: each batch is an item, read and processed once.
-            assertThat(scrape.sum("spring_batch_item_process_seconds_count", s -> true)).isBetween(1.0, 500.0);
-            assertThat(scrape.sum("spring_batch_item_read_seconds_count", s -> true))
-                .isGreaterThan(scrape.sum("spring_batch_item_process_seconds_count", s -> true));
-            assertThat(scrape.labelKeySets()).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
+            scrape = get(itemPort, "/actuator/prometheus").map(r -> PrometheusText.parse(r.body())).orElse(null);
         }
         finally {
-            job.join();
+            assertThat(job.end()).isZero();
         }
-        assertThat(exit.get()).isZero();
+        assertThat(scrape).as("a scrape of the ended job with item observations").isNotNull();
+        assertThat(scrape.sum("spring_batch_job_seconds_count", s -> true)).isEqualTo(1);
+        // One pass in batches of companies: each batch is an item, read and processed once.
+        assertThat(scrape.sum("spring_batch_item_process_seconds_count", s -> true)).isBetween(1.0, 500.0);
+        assertThat(scrape.sum("spring_batch_item_read_seconds_count", s -> true))
+            .isGreaterThan(scrape.sum("spring_batch_item_process_seconds_count", s -> true));
+        assertThat(scrape.labelKeySets()).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
     }
 
     private static String[] concat(String[] first, String... rest) {
