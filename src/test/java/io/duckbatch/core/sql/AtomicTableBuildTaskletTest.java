@@ -19,6 +19,8 @@ import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -109,6 +111,37 @@ class AtomicTableBuildTaskletTest {
                 .build();
             assertThatThrownBy(() -> run(tasklet))
                 .hasMessage("Source database " + this.dir.resolve("nope.duckdb") + " does not exist (attached as src)");
+        }
+    }
+
+    /** The columns the SELECT reads are checked first: a missing one is named, not DuckDB's Binder Error, and nothing is built. */
+    @Test
+    void missingSourceColumnsOrTablesAreNamedBeforeAnythingIsBuilt() throws Exception {
+        Path source = this.dir.resolve("source.duckdb");
+        DuckDbFiles.execute(source, "CREATE TABLE companies (company_number VARCHAR, name VARCHAR)");
+        Path target = this.dir.resolve("target.duckdb");
+        DuckDbFiles.execute(target, "CREATE TABLE copy AS SELECT 'old' AS company_number, 'Old Ltd' AS name, NULL AS phone");
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(target)) {
+            AtomicTableBuildTasklet.Builder copy = AtomicTableBuildTasklet.builder()
+                .database(database)
+                .attach("src", DuckDbDataSource.readOnly(source))
+                .table("copy")
+                .select("SELECT company_number, name, phone FROM src.companies");
+            assertThatThrownBy(() -> run(copy.requireColumns("src", "companies", "company_number", "name", "phone").build()))
+                .isInstanceOf(InvalidDataAccessResourceUsageException.class)
+                .hasMessage("Column [phone] not found in table 'src.companies' of " + source + " (it has [company_number, name])");
+            assertThatThrownBy(() -> run(AtomicTableBuildTasklet.builder()
+                .database(database)
+                .attach("src", DuckDbDataSource.readOnly(source))
+                .table("copy")
+                .requireColumns("src", "firms", "id")
+                .select("SELECT id FROM src.firms")
+                .build())).hasMessage("Table 'src.firms' not found in " + source);
+            try (Connection connection = database.getConnection()) {
+                assertThat(scalar(connection, "SELECT count(*) FROM copy WHERE company_number = 'old'")).isEqualTo(1);
+                assertThat(scalar(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__building'")).isZero();
+                assertThat(scalar(connection, "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'src'")).isZero();
+            }
         }
     }
 
