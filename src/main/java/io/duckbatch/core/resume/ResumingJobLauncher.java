@@ -1,7 +1,8 @@
 package io.duckbatch.core.resume;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -105,11 +106,21 @@ public class ResumingJobLauncher {
     }
 
     private static boolean sameIdentity(JobParameters previous, JobParameters requested) {
-        Set<JobParameter<?>> previousIdentity = previous.getIdentifyingParameters()
-            .stream()
-            .filter(parameter -> !RUN_ID.equals(parameter.name()))
-            .collect(Collectors.toSet());
-        return previousIdentity.equals(requested.getIdentifyingParameters());
+        return identity(previous).equals(identity(requested));
+    }
+
+    /**
+     * The identifying parameters but {@code run.id}, by name, with their values: Spring
+     * Batch's {@link JobParameter} equals another of the same name whatever its value.
+     */
+    private static Map<String, Object> identity(JobParameters parameters) {
+        Map<String, Object> identity = new HashMap<>();
+        for (JobParameter<?> parameter : parameters.getIdentifyingParameters()) {
+            if (!RUN_ID.equals(parameter.name())) {
+                identity.put(parameter.name(), parameter.value());
+            }
+        }
+        return identity;
     }
 
     private static String describe(JobParameters parameters) {
