@@ -1,12 +1,17 @@
 package io.duckbatch.jobs.scoring;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,10 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
 import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,8 +39,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instance must be continued (not restarted from scratch), and the output must equal an
  * uninterrupted run's: same rows, no duplicates, nothing lost. Each case runs on both job
  * repositories, H2 and PostgreSQL.
+ * <p>
+ * Nothing here depends on how fast the child runs: kills are placed by counting its
+ * progress lines (a chunk or range each), and where a case needs the child to be still
+ * running later (a second launch refused, SIGTERM or {@code stop} reaching it mid-task) the
+ * child is frozen with SIGSTOP at its first progress line and let go with SIGCONT once the
+ * case is ready. All cases read one demo source, generated once.
  */
+@Tag("heavy")
 class KillAndRestartTest {
+
+    /** Companies of the shared source: a few hundred chunks, so a kill among the first hundred lines is mid-job. */
+    private static final int COMPANIES = 100_000;
+
+    /** Tasks of the kill tests: two threads, key ranges. */
+    private static final int TASKS = 2 * CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD;
+
+    /** Deadlines that only end a broken case; a working one never comes near them. */
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path shared;
+
+    private static Path source;
+
+    /** The plain loop's rows for {@link #source}. */
+    private static List<List<Object>> expected;
 
     @TempDir
     Path dir;
@@ -42,10 +74,12 @@ class KillAndRestartTest {
     /** Arguments after the common ones, e.g. the scoring mode. */
     private List<String> extra = List.of();
 
-    /** Companies of the kill tests, and their tasks: two threads, key ranges. */
-    private static final int COMPANIES = 200_000;
-
-    private static final int TASKS = 2 * CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD;
+    @BeforeAll
+    static void generateTheSource() throws Exception {
+        source = shared.resolve("source.duckdb");
+        new DemoDataGenerator().generate(source, COMPANIES);
+        expected = ExpectedScores.compute(source, 0.5);
+    }
 
     private TestJobRepository repository(String kind) throws Exception {
         this.repository = TestJobRepository.open(kind, this.dir);
@@ -60,18 +94,16 @@ class KillAndRestartTest {
     }
 
     /**
-     * The same command every time; {@code slow} for the SIGTERM and stop tests, which spend
-     * seconds on a second launch first: one task at a time over more companies in more,
-     * smaller chunks (more data, not a slower job), so the first is still running.
+     * The same command every time; {@code serial} for the SIGTERM and stop cases: one task at
+     * a time in smaller chunks, so the child is within its first task when frozen.
      */
-    private List<String> command(boolean slow) {
+    private List<String> command(boolean serial) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir,
-                "--duckbatch.demo.rows=" + (slow ? 1_000_000 : COMPANIES),
-                "--duckbatch.page-size=" + (slow ? 300 : 1000), "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
+                DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir, "--duckbatch.source=" + source,
+                "--duckbatch.page-size=" + (serial ? 300 : 500), "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
                 "--management.server.port=-1"));
-        command.add("--duckbatch.concurrency=" + (slow ? 1 : 2));
+        command.add("--duckbatch.concurrency=" + (serial ? 1 : 2));
         command.addAll(this.repository.arguments());
         command.addAll(this.extra);
         return command;
@@ -79,85 +111,154 @@ class KillAndRestartTest {
 
     /**
      * A child JVM running the job, with its output collected; returns once it has reported
-     * progress {@code progressLines} times (a chunk or range each).
+     * progress {@code progressLines} times (a chunk or range each), frozen with SIGSTOP at
+     * that line when {@code freeze}.
      */
-    private RunningJob start(boolean slow, int progressLines) throws Exception {
-        Process process = new ProcessBuilder(command(slow)).redirectErrorStream(true).start();
+    private RunningJob start(boolean serial, int progressLines, boolean freeze) throws Exception {
+        Process process = new ProcessBuilder(command(serial)).redirectErrorStream(true).start();
+        // Forked ahead and waiting: SIGSTOP follows the line at once, not after a fork.
+        Process freezer = freeze ? signaller("STOP", process) : null;
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> progress = new CompletableFuture<>();
         AtomicInteger progressSeen = new AtomicInteger();
         Thread pump = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.contains(" rows (") && progressSeen.incrementAndGet() == progressLines) {
+                        if (freezer != null) {
+                            signal(freezer);
+                        }
+                        progress.complete(null);
+                    }
                     synchronized (lines) {
                         lines.add(line);
                     }
-                    if (line.contains(" rows (") && progressSeen.incrementAndGet() >= progressLines) {
-                        progress.complete(null);
-                    }
                 }
             }
-            catch (Exception ignored) {
-                // the process was killed
+            catch (Exception ex) {
+                progress.completeExceptionally(ex);
             }
+            progress.completeExceptionally(new IllegalStateException("the job ended before " + progressLines + " progress lines"));
         });
         pump.start();
-        progress.get(300, TimeUnit.SECONDS);
+        try {
+            progress.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            process.destroyForcibly();
+            throw new AssertionError("no " + progressLines + " progress lines; output: " + lines, ex);
+        }
         return new RunningJob(process, lines, pump);
     }
 
+    /** A shell that sends SIG{@code name} to {@code process} once given a line. */
+    private static Process signaller(String name, Process process) throws IOException {
+        return new ProcessBuilder("bash", "-c", "read -r _ && kill -" + name + " " + process.pid()).start();
+    }
+
+    private static void signal(Process signaller) throws IOException, InterruptedException {
+        try (OutputStream go = signaller.getOutputStream()) {
+            go.write('\n');
+        }
+        if (!signaller.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) || signaller.exitValue() != 0) {
+            throw new IllegalStateException("kill failed: " + new String(signaller.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void unfreeze(Process process) throws IOException, InterruptedException {
+        signal(signaller("CONT", process));
+    }
+
     private record RunningJob(Process process, List<String> lines, Thread pump) {
+
+        /** Its whole output, once it has ended. */
+        String output() throws InterruptedException {
+            assertThat(this.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the job ended").isTrue();
+            this.pump.join(DEADLINE.toMillis());
+            assertThat(this.pump.isAlive()).as("its output read to the end").isFalse();
+            synchronized (this.lines) {
+                return String.join("\n", this.lines);
+            }
+        }
+
+    }
+
+    /**
+     * Runs {@code action} while the child is frozen. A frozen child may hold row locks of the
+     * chunk it was committing; when {@code action} waits for one (seen in PostgreSQL's
+     * activity, not guessed from time), the child is let go so that it can commit.
+     * @return the action's result, and whether the child is still frozen
+     */
+    private <T> T whileFrozen(Process child, Callable<T> action, boolean[] stillFrozen) throws Exception {
+        FutureTask<T> task = new FutureTask<>(action);
+        Thread thread = new Thread(task, "while-frozen");
+        thread.start();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        stillFrozen[0] = true;
+        while (!task.isDone()) {
+            assertThat(System.nanoTime()).as("the action ends").isLessThan(deadline);
+            if (stillFrozen[0] && this.repository.isPostgres() && this.repository.count("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0) {
+                unfreeze(child);
+                stillFrozen[0] = false;
+            }
+            Thread.sleep(10);
+        }
+        return task.get();
     }
 
     /** Starts the job and kills it at a random chunk boundary among its first hundred. */
     private void runAndKill(int attempt) throws Exception {
-        interrupt(attempt, true);
+        // Where to kill is counted in chunks, not in time: the point is the same on a busy machine.
+        RunningJob running = start(false, ThreadLocalRandom.current().nextInt(1, 100), false);
+        assertThat(running.process().isAlive()).as("attempt %d: job still running when killed; output: %s", attempt,
+                running.lines()).isTrue();
+        running.process().destroyForcibly();
+        running.output();
+        assertThat(running.process().exitValue()).isEqualTo(137);
     }
 
     /**
-     * @param hard SIGKILL (a crash) or SIGTERM (Ctrl-C, a service stop); a soft interrupt first
-     * checks that a second launch on the same data is refused while the first runs
+     * Stops the job with SIGTERM (Ctrl-C, a service stop) during its first task, after
+     * checking that a second launch on the same data is refused while it runs.
      */
-    private String interrupt(int attempt, boolean hard) throws Exception {
-        // Where to interrupt is counted in chunks, not in time: the point is the same on a busy machine.
-        RunningJob running = start(!hard, hard ? ThreadLocalRandom.current().nextInt(1, 100) : 1);
+    private String interrupt(int attempt) throws Exception {
+        RunningJob running = start(true, 1, true);
         Process process = running.process();
-        List<String> lines = running.lines();
-        if (!hard) {
+        boolean[] frozen = new boolean[1];
+        String refused = whileFrozen(process, () -> {
             Process second = new ProcessBuilder(command(true)).redirectErrorStream(true).start();
-            String refused = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(second.exitValue()).as(refused).isEqualTo(1);
-            // H2 refuses a second process on its file; a shared PostgreSQL sees the live owner.
-            assertThat(refused).contains(this.repository.isPostgres() ? "companyScoring execution 1 is running in pid "
-                    : "another duckbatch process is using this job repository");
+            String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(output).isEqualTo(1);
+            return output;
+        }, frozen);
+        // H2 refuses a second process on its file; a shared PostgreSQL sees the live owner.
+        assertThat(refused).contains(this.repository.isPostgres() ? "companyScoring execution 1 is running in pid "
+                : "another duckbatch process is using this job repository");
+        assertThat(process.isAlive()).as("attempt %d: job still running when stopped; output: %s", attempt, running.lines())
+            .isTrue();
+        // Through the handle: Process.destroy() would also close our end of its output pipe.
+        // SIGTERM waits while the child is frozen; SIGCONT lets it handle it at once.
+        process.toHandle().destroy();
+        if (frozen[0]) {
+            unfreeze(process);
         }
-        assertThat(process.isAlive()).as("attempt %d: job still running when killed; output: %s", attempt, lines).isTrue();
-        if (hard) {
-            process.destroyForcibly();
-        }
-        else {
-            // Through the handle: Process.destroy() would also close our end of its output pipe.
-            process.toHandle().destroy();
-        }
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        running.pump().join(5000);
-        assertThat(process.exitValue()).isEqualTo(hard ? 137 : 143);
-        synchronized (lines) {
-            return String.join("\n", lines);
-        }
+        String output = running.output();
+        assertThat(process.exitValue()).as(output).isEqualTo(143);
+        return output;
     }
 
-    private String runToTheEnd(boolean slow) throws Exception {
-        Process last = new ProcessBuilder(command(slow)).redirectErrorStream(true).start();
+    private String runToTheEnd(boolean serial) throws Exception {
+        Process last = new ProcessBuilder(command(serial)).redirectErrorStream(true).start();
         String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(output).isZero();
         return output;
     }
 
     /**
-     * The console of a slow run stopped during its first task (of two, run one after the
+     * The console of a serial run stopped during its first task (of two, run one after the
      * other): the rows that task read and wrote, nothing of the task the stop reached before
      * it started but one line counting it, and last what happened, what was done and what next.
      */
@@ -185,15 +286,14 @@ class KillAndRestartTest {
         assertThat(DuckDbFiles.count(target,
                 "SELECT count(*) FROM (SELECT rtic_code, company_number FROM rtic_scores GROUP BY ALL HAVING count(*) > 1)"))
             .isZero();
-        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL))
-            .isEqualTo(ExpectedScores.compute(this.dir.resolve("source.duckdb"), 0.5));
+        assertThat(DuckDbFiles.rows(target, ExpectedScores.ACTUAL_SQL)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} job repository")
     @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
     void sigtermStopsGracefullyAndTheNextRunResumes(String kind) throws Exception {
         TestJobRepository repository = repository(kind);
-        String stopped = interrupt(1, false);
+        String stopped = interrupt(1);
         assertThat(stopped).contains("Shutting down: stopping companyScoring execution 1 after its current chunk");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
         assertTheStoppedRunSaysWhatHappened(stopped);
@@ -247,17 +347,16 @@ class KillAndRestartTest {
     @Test
     void stopFromAnotherProcessOnASharedRepository() throws Exception {
         TestJobRepository repository = repository(TestJobRepository.POSTGRES);
-        RunningJob running = start(true, 1);
+        RunningJob running = start(true, 1, true);
         List<String> stop = new ArrayList<>(List.of("--duckbatch.data-dir=" + this.dir));
         stop.addAll(repository.arguments());
         stop.addAll(List.of("stop", "1"));
-        assertThat(DuckbatchApplication.run(stop.toArray(String[]::new))).isZero();
-        assertThat(running.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-        running.pump().join(5000);
-        String output;
-        synchronized (running.lines()) {
-            output = String.join("\n", running.lines());
+        boolean[] frozen = new boolean[1];
+        assertThat(whileFrozen(running.process(), () -> DuckbatchApplication.run(stop.toArray(String[]::new)), frozen)).isZero();
+        if (frozen[0]) {
+            unfreeze(running.process());
         }
+        String output = running.output();
         assertThat(running.process().exitValue()).as(output).isEqualTo(1);
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STOPPED");
         assertTheStoppedRunSaysWhatHappened(output);
@@ -276,7 +375,7 @@ class KillAndRestartTest {
     @Test
     void killedRunsResumeInEitherScoringMode() throws Exception {
         TestJobRepository repository = repository(TestJobRepository.H2);
-        // Small ranges: the udf run has a thousand ranges to be killed between (or in).
+        // Small ranges: the udf run has 500 ranges to be killed between (or in).
         this.extra = List.of("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=200");
         runAndKill(1);
         this.extra = List.of();
