@@ -59,7 +59,11 @@ class ActuatorEndpointTest {
     /** Tasks of companyScoring at concurrency 1: key ranges, a few per thread. */
     private static final int TASKS = CompanyScoringJobConfiguration.PARTITIONS_PER_THREAD;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * Generous timeouts: a request timing out on a busy machine would read as a path not
+     * served; a port nothing listens on yet refuses at once whatever the timeout.
+     */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     private Path dir;
 
@@ -173,7 +177,7 @@ class ActuatorEndpointTest {
 
     private Optional<HttpResponse<String>> get(int port, String path) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(5))
+            .timeout(Duration.ofSeconds(60))
             .build();
         try {
             return Optional.of(this.http.send(request, HttpResponse.BodyHandlers.ofString()));
