@@ -2,15 +2,20 @@ package io.duckbatch;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.duckbatch.cli.Console;
 import io.duckbatch.cli.DuckbatchCli;
+import io.duckbatch.cli.MetricsPort;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.server.PortInUseException;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 /** {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome. */
 @SpringBootApplication
@@ -48,21 +53,26 @@ public class DuckbatchApplication {
             System.out.println(help.get());
             return 0;
         }
+        AtomicReference<Environment> environment = new AtomicReference<>();
         try {
-            ConfigurableApplicationContext context = application(args).run(args);
+            ConfigurableApplicationContext context = application(args, environment).run(args);
             Optional<String[]> again = context.getBean(DuckbatchCli.class).relaunchArguments();
             int exitCode = SpringApplication.exit(context);
             // Once at most: a restart on the settings its execution recorded (DuckbatchCli.restart).
-            return again.isPresent() ? SpringApplication.exit(application(again.get()).run(again.get())) : exitCode;
+            return again.isPresent() ? SpringApplication.exit(application(again.get(), environment).run(again.get()))
+                    : exitCode;
         }
         catch (RuntimeException ex) {
-            Console.error("duckbatch could not start: " + describeStartFailure(ex));
+            Console.error("duckbatch could not start: " + describeStartFailure(ex, environment.get()));
             return 1;
         }
     }
 
-    private static SpringApplication application(String[] args) {
+    /** @param environment set to the run's environment, to say where a port that is in use was set */
+    private static SpringApplication application(String[] args, AtomicReference<Environment> environment) {
         SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+        application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> environment
+            .set(event.getEnvironment()));
         // Only a job run serves the actuator; 'executions' next to a running job must not
         // compete for its port, and a run told to serve no endpoint starts no web server
         // (Tomcat and the web context took about half a second of every start).
@@ -71,11 +81,10 @@ public class DuckbatchApplication {
         return application;
     }
 
-    private static String describeStartFailure(RuntimeException failure) {
+    private static String describeStartFailure(RuntimeException failure, Environment environment) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof PortInUseException portInUse) {
-                return "management.server.port " + portInUse.getPort() + " is already in use (another duckbatch job on this"
-                        + " host?); run with --management.server.port=<a free port>, or -1 for no HTTP endpoint";
+                return MetricsPort.inUse(portInUse.getPort(), environment);
             }
         }
         return Console.describeStartFailure(failure);

@@ -3,6 +3,7 @@ package io.duckbatch.cli;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,13 @@ public class ActuatorAddress implements ApplicationListener<WebServerInitialized
 
     private final Environment environment;
 
+    private final MetricsPort metricsPort;
+
     private volatile String prometheusUrl;
 
-    public ActuatorAddress(Environment environment) {
+    public ActuatorAddress(Environment environment, MetricsPort metricsPort) {
         this.environment = environment;
+        this.metricsPort = metricsPort;
     }
 
     @Override
@@ -39,7 +43,8 @@ public class ActuatorAddress implements ApplicationListener<WebServerInitialized
                 host = hostName();
             }
             this.prometheusUrl = "http://" + host + ":" + port + "/actuator/prometheus";
-            log.info("Metrics: {}", this.prometheusUrl);
+            OptionalInt busy = this.metricsPort.busyDefault();
+            log.info("Metrics: {}{}", this.prometheusUrl, busy.isPresent() ? " (" + busy.getAsInt() + " was in use)" : "");
         }
     }
 
