@@ -1,8 +1,14 @@
 package io.duckbatch.cli;
 
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.duckbatch.config.SettingNames;
@@ -16,6 +22,19 @@ import org.springframework.boot.context.properties.bind.UnboundConfigurationProp
  */
 public final class Console {
 
+    /** What is said of a failure that has no message at all (its stack trace is in the log). */
+    static final String NO_MESSAGE = "an unexpected error without a message; its stack trace is in duckbatch.log";
+
+    /** A fully qualified exception class name and the ": " after it, as Throwable.toString() writes them. */
+    private static final Pattern CLASS_NAME = Pattern
+        .compile("\\b(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*(?:Exception|Error))(?:: ?|\\b)");
+
+    /** File-system exceptions whose message is only the path, by simple name: what went wrong with it. */
+    private static final Map<String, String> FILE_PROBLEMS = Map.of("NoSuchFileException", "no such file or folder",
+            "AccessDeniedException", "permission denied", "FileAlreadyExistsException", "already exists",
+            "DirectoryNotEmptyException", "folder not empty", "NotDirectoryException", "not a folder",
+            "NotLinkException", "not a symbolic link", "FileSystemLoopException", "symbolic links in a loop");
+
     private Console() {
     }
 
@@ -27,15 +46,61 @@ public final class Console {
     /**
      * One line for a job failure: its outermost message (components wrap failures with what
      * they were doing and where), plus the root cause's first line when that adds something.
+     * Java exception class names are left out: a cause that is only a path (a missing file,
+     * a denied permission) is said in words.
      */
     public static String describe(Throwable failure) {
         Throwable root = innermost(failure);
         String outer = firstLine(failure);
         String inner = firstLine(root);
         if (outer == null) {
-            return (inner != null) ? inner : failure.getClass().getName();
+            return (inner != null) ? inner : NO_MESSAGE;
+        }
+        String raw = rawFirstLine(root);
+        if (root != failure && inner != null && raw != null && !raw.equals(inner) && outer.endsWith(": " + raw)) {
+            // "Cannot read X: " + cause.getMessage(), where that message is only a path.
+            return outer.substring(0, outer.length() - raw.length()) + inner;
         }
         return (root == failure || inner == null || outer.contains(inner)) ? outer : outer + " (cause: " + inner + ")";
+    }
+
+    /**
+     * One throwable's message in a person's words: a file-system failure whose message is
+     * only the path gets what went wrong ({@code /x: no such file or folder}), and class
+     * names that wrappers copied in ({@code java.lang.IllegalStateException: }) are dropped.
+     * Null when there is no message.
+     */
+    public static String plain(Throwable failure) {
+        if (failure instanceof FileSystemException fileSystem && fileSystem.getReason() == null
+                && fileSystem.getFile() != null && FILE_PROBLEMS.containsKey(failure.getClass().getSimpleName())) {
+            return fileSystem.getFile() + ((fileSystem.getOtherFile() != null) ? " -> " + fileSystem.getOtherFile() : "")
+                    + ": " + FILE_PROBLEMS.get(failure.getClass().getSimpleName());
+        }
+        String message = failure.getMessage();
+        if (message == null) {
+            return null;
+        }
+        String plain = withoutClassNames(message).strip();
+        return plain.isEmpty() ? null : plain;
+    }
+
+    /** Drops "some.package.SomeException: " wherever a wrapper copied one in; a path-only file problem gets its words. */
+    private static String withoutClassNames(String message) {
+        Matcher name = CLASS_NAME.matcher(message);
+        if (!name.find()) {
+            return message;
+        }
+        String before = message.substring(0, name.start());
+        String after = message.substring(name.end());
+        String problem = FILE_PROBLEMS.get(name.group(1));
+        if (problem != null) {
+            // The exception's message was its path: the rest of that line.
+            int end = after.indexOf('\n');
+            String path = (end < 0) ? after : after.substring(0, end);
+            String rest = (end < 0) ? "" : after.substring(end);
+            return before + (path.isBlank() ? problem : path.strip() + ": " + problem) + withoutClassNames(rest);
+        }
+        return before + withoutClassNames(after);
     }
 
     /**
@@ -58,7 +123,7 @@ public final class Console {
             // A value Spring could not convert: its own words name neither the setting nor what fits.
             return invalidSetting(binding);
         }
-        return (line != null) ? line : failure.getClass().getName();
+        return (line != null) ? line : NO_MESSAGE;
     }
 
     private static String invalidSetting(BindException binding) {
@@ -79,8 +144,18 @@ public final class Console {
         else if (type == Duration.class) {
             expected = "a duration such as 10s or 500ms";
         }
+        else if (type == boolean.class || type == Boolean.class) {
+            expected = "true or false";
+        }
+        else if (type == LocalDate.class) {
+            expected = "a date such as 1990-01-01";
+        }
+        else if (type == Path.class) {
+            expected = "a file path";
+        }
         else {
-            expected = "a " + type.getSimpleName();
+            // Words, not a Java type: LocalTime is "a local time".
+            expected = "a " + type.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
         }
         return binding.getName() + ": '" + value + "' is not valid; expected " + expected;
     }
@@ -103,7 +178,14 @@ public final class Console {
     }
 
     private static String firstLine(Throwable t) {
-        String message = t.getMessage();
+        return firstLineOf(plain(t));
+    }
+
+    private static String rawFirstLine(Throwable t) {
+        return firstLineOf(t.getMessage());
+    }
+
+    private static String firstLineOf(String message) {
         if (message == null || message.isBlank()) {
             return null;
         }

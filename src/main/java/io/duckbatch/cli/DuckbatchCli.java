@@ -1,5 +1,6 @@
 package io.duckbatch.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.demo.DemoDataGenerator;
@@ -363,8 +365,12 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /** Generates the demo source only when the default one is missing; a named source must exist. */
-    private void prepareSource() {
+    private void prepareSource() throws IOException {
         if (Files.isRegularFile(this.properties.getSource())) {
+            if (!DuckDbDataSource.isDuckDbFile(this.properties.getSource())) {
+                throw new IllegalArgumentException("Source database " + this.properties.getSource().toAbsolutePath()
+                        + " is not a DuckDB file (duckbatch.source); load a CSV or Parquet file into a DuckDB database first");
+            }
             return;
         }
         if (Files.isDirectory(this.properties.getSource())) {

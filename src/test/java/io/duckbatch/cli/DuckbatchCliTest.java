@@ -234,6 +234,13 @@ class DuckbatchCliTest {
         // A job run starts the web server, whose start failure is not repeated on the console.
         assertThat(app("--management.server.port=0", "--duckbatch.chunk-size=0", "run", "companyScoring")).isEqualTo(1);
         assertThat(output.getAll()).doesNotContain("Error starting Tomcat context");
+        // Types in words, not Java's names (LocalDate, boolean).
+        assertThat(app("--duckbatch.legacy.incorporated-before=1990-13-01")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.legacy.incorporated-before:"
+                + " '1990-13-01' is not valid; expected a date such as 1990-01-01");
+        assertThat(app("--duckbatch.observe-items=maybe")).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.observe-items: 'maybe' is not"
+                + " valid; expected true or false");
         assertThat(app("--duckbatch.heartbeat.timeout=15s")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.heartbeat.timeout (15s) must be at"
                 + " least 3 x duckbatch.heartbeat.interval (10s)");
@@ -251,6 +258,16 @@ class DuckbatchCliTest {
             .containsExactly("ERROR: duckbatch could not start: Cannot reach the job repository " + url + ": Connection to 127.0.0.1:"
                     + closedPort + " refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.");
         assertThat(this.dir.resolve("source.duckdb")).doesNotExist();
+    }
+
+    /** The log file goes into the data folder: one that cannot be created is named before logging starts. */
+    @Test
+    void aDataFolderThatCannotBeCreatedIsOneLine(CapturedOutput output) throws Exception {
+        Path blocker = Files.writeString(this.dir.resolve("blocker"), "a file where the data folder should be");
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + blocker.resolve("data"), "jobs")).isEqualTo(1);
+        assertThat(output.getAll().lines().filter(line -> !line.isBlank()))
+            .containsExactly("ERROR: duckbatch could not start: Cannot create the data folder " + blocker.resolve("data")
+                    + " (duckbatch.data-dir): " + blocker + " is a file, not a folder");
     }
 
     @Test

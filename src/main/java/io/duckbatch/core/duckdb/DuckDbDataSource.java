@@ -1,6 +1,9 @@
 package io.duckbatch.core.duckdb;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +15,7 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import io.duckbatch.core.Folders;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -68,6 +72,19 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         return this.path;
     }
 
+    /**
+     * Whether {@code file} starts as a DuckDB database file does (the magic bytes "DUCK"
+     * after an 8-byte checksum); DuckDB's own refusal of another file depends on its name
+     * (a .csv one is "Cannot launch in-memory database in read-only mode!").
+     */
+    public static boolean isDuckDbFile(Path file) throws IOException {
+        byte[] header = new byte[12];
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(header, 0, header.length) == header.length
+                    && new String(header, 8, 4, StandardCharsets.US_ASCII).equals("DUCK");
+        }
+    }
+
     @Override
     public synchronized DuckDBConnection getConnection() throws SQLException {
         if (this.root == null) {
@@ -105,15 +122,12 @@ public class DuckDbDataSource implements DataSource, AutoCloseable {
         Path parent = this.path.getParent();
         try {
             if (parent != null) {
-                Files.createDirectories(parent);
+                Folders.create(parent);
             }
         }
-        catch (java.nio.file.FileAlreadyExistsException ex) {
-            throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": "
-                    + ex.getFile() + " is a file, not a folder", ex);
-        }
         catch (java.io.IOException | SecurityException ex) {
-            throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": " + ex, ex);
+            throw new SQLException("Cannot create folder " + parent + " for DuckDB database " + this.path + ": "
+                    + ex.getMessage(), ex);
         }
     }
 

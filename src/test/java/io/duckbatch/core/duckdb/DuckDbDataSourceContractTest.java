@@ -78,6 +78,11 @@ class DuckDbDataSourceContractTest {
             .isInstanceOf(SQLException.class)
             .hasMessage("Cannot create folder " + blocker + " for DuckDB database " + blocked + ": " + blocker
                     + " is a file, not a folder");
+        // Deeper under the file, Java's own words were "java.nio.file.FileSystemException: .../a: Not a directory".
+        Path deeper = blocker.resolve("a/target.duckdb");
+        assertThatThrownBy(() -> DuckDbDataSource.readWrite(deeper).getConnection())
+            .hasMessage("Cannot create folder " + deeper.getParent() + " for DuckDB database " + deeper + ": " + blocker
+                    + " is a file, not a folder");
         assertThat(blocker).hasContent("a file where a folder should be");
     }
 

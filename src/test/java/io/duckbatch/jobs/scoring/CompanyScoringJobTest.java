@@ -207,4 +207,15 @@ class CompanyScoringJobTest {
         assertThat(Long.parseLong(last.group(1).replace(",", ""))).isGreaterThan(written / 20);
     }
 
+    @Test
+    void aSourceThatIsNotADuckDbFileIsNamed(CapturedOutput output) throws Exception {
+        Path text = Files.writeString(this.dir.resolve("companies.csv"), "company_number,name\n01,Acme\n");
+        assertThat(run("--duckbatch.source=" + text)).isEqualTo(1);
+        // DuckDB's own words for this file: "Cannot launch in-memory database in read-only mode!"
+        assertThat(output.getErr()).contains("ERROR: companyScoring did not run: Source database " + text
+                + " is not a DuckDB file (duckbatch.source); load a CSV or Parquet file into a DuckDB database first")
+            .doesNotContain("in-memory");
+        assertThat(this.dir.resolve("target.duckdb")).doesNotExist();
+    }
+
 }
