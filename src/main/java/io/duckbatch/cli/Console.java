@@ -1,5 +1,6 @@
 package io.duckbatch.cli;
 
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,12 @@ public final class Console {
     /** A fully qualified exception class name and the ": " after it, as Throwable.toString() writes them. */
     private static final Pattern CLASS_NAME = Pattern
         .compile("\\b(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*(?:Exception|Error))(?:: ?|\\b)");
+
+    /** strerror(ENOSPC), in DuckDB's messages and Java's alike. */
+    private static final String NO_SPACE = "No space left on device";
+
+    /** DuckDB's "Could not write file "/x/target.duckdb.wal": No space left on device". */
+    private static final Pattern DUCKDB_WRITING = Pattern.compile("Could not write file \"([^\"]+)\"");
 
     /** File-system exceptions whose message is only the path, by simple name: what went wrong with it. */
     private static final Map<String, String> FILE_PROBLEMS = Map.of("NoSuchFileException", "no such file or folder",
@@ -62,6 +69,62 @@ public final class Console {
             return outer.substring(0, outer.length() - raw.length()) + inner;
         }
         return (root == failure || inner == null || outer.contains(inner)) ? outer : outer + " (cause: " + inner + ")";
+    }
+
+    /**
+     * {@link #describe(Throwable)}, except that a full disk is said as such, naming the
+     * file being written and the setting that puts it there: DuckDB's "No space left on
+     * device" can be the second line of a later failure's message ("database has been
+     * invalidated ... Original error: ..."), which the first line alone would hide.
+     *
+     * @param writtenFiles the files and folders duckbatch writes, each with the setting that
+     * names it, the most specific first (e.g. the target, then the data folder)
+     */
+    public static String describe(Throwable failure, Map<Path, String> writtenFiles) {
+        for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+            String message = cause.getMessage();
+            if (message != null && message.contains(NO_SPACE)) {
+                Matcher writing = DUCKDB_WRITING.matcher(message);
+                String file = writing.find() ? writing.group(1)
+                        : (cause instanceof FileSystemException fileSystem) ? fileSystem.getFile() : null;
+                return noSpace(file, writtenFiles);
+            }
+        }
+        return describe(failure);
+    }
+
+    private static String noSpace(String file, Map<Path, String> writtenFiles) {
+        Path written = (file != null) ? Path.of(file).toAbsolutePath().normalize() : null;
+        for (Map.Entry<Path, String> known : writtenFiles.entrySet()) {
+            Path path = known.getKey().toAbsolutePath().normalize();
+            if (written == null) {
+                // Java's "No space left on device" names no file: the disk is the first written file's, likely.
+                return "no space left on device: free space on the disk of " + path + " (or set " + known.getValue()
+                        + " elsewhere) and run the same command to resume";
+            }
+            // The file itself, its companions (DuckDB's .wal file, .tmp folder) or what its link points to.
+            if (written.equals(path) || written.toString().startsWith(path + ".") || written.equals(realPath(path))) {
+                return noSpace(path, known.getValue());
+            }
+            if (written.startsWith(path)) {
+                return noSpace(written, known.getValue());
+            }
+        }
+        return noSpace(written, null);
+    }
+
+    private static String noSpace(Path file, String setting) {
+        return "no space left on device writing " + file + ": free space on that disk"
+                + ((setting != null) ? " (or set " + setting + " elsewhere)" : "") + " and run the same command to resume";
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        }
+        catch (IOException | RuntimeException ex) {
+            return null;
+        }
     }
 
     /**

@@ -17,6 +17,8 @@ public class ConsoleLogFilter extends Filter<ILoggingEvent> {
     /** Loggers whose errors duckbatch reports itself, one line per cause (job or start failures). */
     private static final String[] REPORTED_BY_DUCKBATCH = { "org.springframework.batch.core.step.AbstractStep",
             "org.springframework.batch.core.job.AbstractJob", "org.springframework.boot.SpringApplication",
+            // "Chunk write failed with an exception that cannot be skipped", "Rolling back chunk transaction".
+            "org.springframework.batch.core.step.item.ChunkOrientedStep",
             "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter",
             // Tomcat's start reports the bean failure behind a configuration error again.
             "org.springframework.boot.tomcat.servlet.DeferredServletContainerInitializers" };

@@ -2,8 +2,10 @@ package io.duckbatch.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,6 +95,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     /** Settings recorded as identifying job parameters, by their name under duckbatch.*. */
     private static final List<String> IDENTIFYING_SETTINGS = List.of("source", "target");
+
+    /** Spring Batch's failure of a partitioned step whose tasks failed: each task's own cause says more. */
+    private static final String PARTITION_FAILED = "Partition handler returned an unsuccessful step";
 
     private static final Logger log = LoggerFactory.getLogger(DuckbatchCli.class);
 
@@ -359,7 +364,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         }
         catch (Exception ex) {
             details.info("Launch of {} failed", jobName, ex);
-            Console.error(jobName + " did not run: " + Console.describe(ex));
+            Console.error(jobName + " did not run: " + Console.describe(ex, writtenFiles()));
             return 1;
         }
     }
@@ -384,6 +389,14 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         this.demoDataGenerator.generate(this.properties.getSource(), this.properties.getDemo().getRows());
     }
 
+    /** The files and folders a job writes, most specific first, with the settings that name them. */
+    private Map<Path, String> writtenFiles() {
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(this.properties.getTarget(), "duckbatch.target");
+        files.put(this.properties.getDataDir(), "duckbatch.data-dir");
+        return files;
+    }
+
     private JobParameters identifyingParameters() {
         return new JobParametersBuilder()
             .addString(IDENTIFYING_SETTINGS.get(0), this.properties.getSource().toAbsolutePath().normalize().toString())
@@ -394,10 +407,13 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     private int report(JobExecution execution) {
         if (execution.getStatus() != BatchStatus.COMPLETED && execution.getStatus() != BatchStatus.STOPPED) {
             // A task's failure also fails its partitioned step and the job: say each cause once.
-            execution.getAllFailureExceptions()
+            List<String> causes = execution.getAllFailureExceptions()
                 .stream()
-                .map(Console::describe)
+                .map(failure -> Console.describe(failure, writtenFiles()))
                 .distinct()
+                .toList();
+            causes.stream()
+                .filter(cause -> causes.size() == 1 || !cause.equals(PARTITION_FAILED))
                 .forEach(cause -> Console.error(execution.getJobInstance().getJobName() + " execution " + execution.getId()
                         + " " + execution.getStatus() + ": " + cause));
         }

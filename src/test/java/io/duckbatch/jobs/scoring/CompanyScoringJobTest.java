@@ -207,6 +207,21 @@ class CompanyScoringJobTest {
         assertThat(Long.parseLong(last.group(1).replace(",", ""))).isGreaterThan(written / 20);
     }
 
+    /** Every task fails the same way, and so does their partitioned step: one line, the tasks' cause. */
+    @Test
+    void failedTasksAreOneLine(CapturedOutput output) throws Exception {
+        Path source = this.dir.resolve("typed.duckdb");
+        DuckDbFiles.execute(source,
+                "CREATE TABLE rtic_codes (rtic_code VARCHAR, label VARCHAR, keywords VARCHAR[], sic_prefixes VARCHAR[])",
+                "INSERT INTO rtic_codes VALUES ('R1', 'Software', ['software'], ['62'])",
+                "CREATE TABLE companies (company_number VARCHAR, name INTEGER, sic_codes VARCHAR[])",
+                "INSERT INTO companies SELECT lpad(range::VARCHAR, 8, '0'), range, ['62012'] FROM range(1, 100)");
+        assertThat(run("--duckbatch.source=" + source)).isEqualTo(1);
+        assertThat(output.getErr().lines().filter(line -> line.startsWith("ERROR")))
+            .containsExactly("ERROR: companyScoring execution 1 FAILED: Unable to process chunk (cause: Expected vector type"
+                    + " VARCHAR, found INTEGER)");
+    }
+
     @Test
     void aSourceThatIsNotADuckDbFileIsNamed(CapturedOutput output) throws Exception {
         Path text = Files.writeString(this.dir.resolve("companies.csv"), "company_number,name\n01,Acme\n");
