@@ -3,7 +3,7 @@ package io.duckbatch.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.duckbatch.core.Folders;
+import io.duckbatch.core.duckdb.Folders;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;

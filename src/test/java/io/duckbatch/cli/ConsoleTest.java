@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.duckbatch.core.Folders;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.Folders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
-import io.duckbatch.core.Folders;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 

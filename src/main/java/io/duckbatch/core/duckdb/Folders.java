@@ -1,11 +1,11 @@
-package io.duckbatch.core;
+package io.duckbatch.core.duckdb;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Folders that files are written into. */
+/** Folders that files are written into (DuckDB databases, the data folder). */
 public final class Folders {
 
     private Folders() {
