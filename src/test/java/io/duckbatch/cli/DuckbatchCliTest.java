@@ -235,12 +235,13 @@ class DuckbatchCliTest {
         assertThat(app("--management.server.port=0", "--duckbatch.chunk-size=0", "run", "companyScoring")).isEqualTo(1);
         assertThat(output.getAll()).doesNotContain("Error starting Tomcat context");
         // Types in words, not Java's names (LocalDate, boolean).
-        assertThat(app("--duckbatch.legacy.incorporated-before=1990-13-01")).isEqualTo(1);
-        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.legacy.incorporated-before:"
-                + " '1990-13-01' is not valid; expected a date such as 1990-01-01");
-        assertThat(app("--duckbatch.observe-items=maybe")).isEqualTo(1);
-        assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.observe-items: 'maybe' is not"
-                + " valid; expected true or false");
+        for (String[] refused : new String[][] {
+                { "legacy.incorporated-before=1990-13-01", "'1990-13-01' is not valid; expected a date such as 1990-01-01" },
+                { "observe-items=maybe", "'maybe' is not valid; expected true or false" } }) {
+            assertThat(app("--duckbatch." + refused[0])).isEqualTo(1);
+            assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch."
+                    + refused[0].substring(0, refused[0].indexOf('=')) + ": " + refused[1]);
+        }
         assertThat(app("--duckbatch.heartbeat.timeout=15s")).isEqualTo(1);
         assertThat(output.getErr()).contains("ERROR: duckbatch could not start: duckbatch.heartbeat.timeout (15s) must be at"
                 + " least 3 x duckbatch.heartbeat.interval (10s)");
