@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.duckbatch.DuckbatchApplication;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * duckbatch runs in child JVMs, in a folder of their own (their ./config/application.yml)
  * and without the port setting this JVM's in-process runs have (see pom.xml).
  */
+@Tag("heavy")
 class MetricsPortTest {
 
     /** management.server.port's default in the jar's application.yml. */
