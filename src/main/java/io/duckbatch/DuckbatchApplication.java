@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.duckbatch.cli.Console;
 import io.duckbatch.cli.DataDir;
+import io.duckbatch.cli.EnvironmentVariables;
 import io.duckbatch.cli.DuckbatchCli;
 import io.duckbatch.cli.MetricsPort;
 
@@ -73,7 +74,7 @@ public class DuckbatchApplication {
     private static SpringApplication application(String[] args, AtomicReference<Environment> environment) {
         SpringApplication application = new SpringApplication(DuckbatchApplication.class);
         application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> environment
-            .set(event.getEnvironment()), new DataDir());
+            .set(event.getEnvironment()), new DataDir(), new EnvironmentVariables());
         // Only a job run serves the actuator; 'executions' next to a running job must not
         // compete for its port, and a run told to serve no endpoint starts no web server
         // (Tomcat and the web context took about half a second of every start).

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The {@code duckbatch.*} setting names, read off {@link DuckbatchProperties}' getters (nested
@@ -17,6 +20,31 @@ public final class SettingNames {
     private static final List<String> KNOWN = names(DuckbatchProperties.class, "duckbatch.");
 
     private SettingNames() {
+    }
+
+    /** Environment variables of the test suite, not settings. */
+    private static final String TEST_VARIABLES = "DUCKBATCH_TEST_";
+
+    /**
+     * One message per {@code DUCKBATCH_*} environment variable that sets no known setting,
+     * naming the closest one. Spring Boot checks unknown names on the command line and in
+     * files, but not in the environment, where {@code DUCKBATCH_CHUNK_SIZE} (for
+     * {@code duckbatch.chunk.size}, not {@code chunk-size}) would be ignored without a word.
+     */
+    public static List<String> unknownEnvironmentVariables(Collection<String> variables) {
+        Set<String> known = KNOWN.stream().map(SettingNames::environmentName).collect(Collectors.toSet());
+        return variables.stream()
+            .filter(variable -> variable.startsWith("DUCKBATCH_") && !variable.startsWith(TEST_VARIABLES))
+            .filter(variable -> !known.contains(variable))
+            .sorted()
+            .map(variable -> "unknown setting " + variable + " (environment variable); did you mean "
+                    + environmentName(closest(variable.toLowerCase(Locale.ROOT).replace('_', '.'))) + "?")
+            .toList();
+    }
+
+    /** How Spring Boot reads a setting from the environment: upper case, '.' as '_', no '-'. */
+    static String environmentName(String setting) {
+        return setting.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     /** The known setting closest to {@code name} by edit distance. */
