@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.duckbatch.support.DuckDbFiles;
 import org.duckdb.DuckDBDriver;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * source-file mode; the same program runs once more with the 2.0 driver, and both outputs
  * (every table's rows, each column's non-NULL and distinct values) must be equal.
  */
+@Tag("heavy")
 class OlderDuckDbClientsTest {
 
     private static final int COMPANIES = 20_000;
