@@ -175,15 +175,16 @@ class DuckbatchCliTest {
         repository.update("UPDATE BATCH_EXECUTION_OWNER SET HOST = 'worker-7.example', PID = 4242, HEARTBEAT = CURRENT_TIMESTAMP");
         writeSource(true);
 
-        assertThat(cli("run", "companyScoring")).isEqualTo(1);
-        // However long the start took on a busy machine, the heartbeat is far within the timeout.
+        // A 10-minute timeout: however long a start takes on a busy machine, the heartbeat is far within it.
+        String timeout = "--duckbatch.heartbeat.timeout=10m";
+        assertThat(cli(timeout, "run", "companyScoring")).isEqualTo(1);
         assertThat(output.getErr()).containsPattern("companyScoring execution 1 is running in pid 4242 on worker-7.example"
                 + " \\(last heartbeat \\d+ s ago\\); not starting it again");
-        assertThat(cli("recover", "1")).isEqualTo(1);
+        assertThat(cli(timeout, "recover", "1")).isEqualTo(1);
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION")).containsExactly("STARTED");
 
-        repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '2' MINUTE");
-        assertThat(cli("run", "companyScoring")).isZero();
+        repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '20' MINUTE");
+        assertThat(cli(timeout, "run", "companyScoring")).isZero();
         assertThat(output.getOut()).contains("Recovering companyScoring execution 1 left STARTED by dead process pid 4242 on worker-7.example");
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
             .containsExactly("FAILED", "COMPLETED");
