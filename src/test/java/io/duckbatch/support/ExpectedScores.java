@@ -40,6 +40,15 @@ public final class ExpectedScores {
                 }
             }
         }
+        return of(codes, companies, threshold);
+    }
+
+    /**
+     * The plain loop itself: every code (in the order given) against every company (in the
+     * order given), one {@link RticScorer} per code, the rows that pass as {@link #ACTUAL_SQL}
+     * reads them; codes and companies sorted give that query's order.
+     */
+    public static List<List<Object>> of(List<RticCode> codes, List<Company> companies, double threshold) {
         List<List<Object>> rows = new ArrayList<>();
         for (RticCode code : codes) {
             RticScorer scorer = new RticScorer(code, threshold);

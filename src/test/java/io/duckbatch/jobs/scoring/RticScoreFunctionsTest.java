@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import io.duckbatch.support.ExpectedScores;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
@@ -45,11 +46,7 @@ class RticScoreFunctionsTest {
         Random random = new Random(7);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder name = new StringBuilder();
-            for (int p = random.nextInt(4); p >= 0; p--) {
-                name.append(pieces[random.nextInt(pieces.length)]);
-            }
-            names.add(name.toString());
+            names.add(randomName(random, pieces, 4));
         }
 
         Set<Integer> candidates = new HashSet<>();
@@ -95,6 +92,15 @@ class RticScoreFunctionsTest {
         assertThat(scorer.matchKeywords("İRON \u212AILO")).containsExactly("iron", "kilo");
     }
 
+    /** One to {@code most} pieces, picked at random. */
+    private static String randomName(Random random, String[] pieces, int most) {
+        StringBuilder name = new StringBuilder();
+        for (int p = random.nextInt(most); p >= 0; p--) {
+            name.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return name.toString();
+    }
+
     private static String lowerCaseEachChar(String name) {
         StringBuilder lower = new StringBuilder(name.length());
         for (char c : name.toCharArray()) {
@@ -120,10 +126,7 @@ class RticScoreFunctionsTest {
         Random random = new Random(11);
         List<Company> companies = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            StringBuilder name = new StringBuilder();
-            for (int p = random.nextInt(5); p >= 0; p--) {
-                name.append(pieces[random.nextInt(pieces.length)]);
-            }
+            String name = randomName(random, pieces, 5);
             List<String> sicCodes = null;
             if (random.nextInt(10) > 0) {
                 sicCodes = new ArrayList<>();
@@ -131,7 +134,7 @@ class RticScoreFunctionsTest {
                     sicCodes.add((random.nextInt(8) == 0) ? null : sics[random.nextInt(sics.length)]);
                 }
             }
-            companies.add(new Company("%06d".formatted(i), (random.nextInt(20) == 0) ? null : name.toString(), sicCodes));
+            companies.add(new Company("%06d".formatted(i), (random.nextInt(20) == 0) ? null : name, sicCodes));
         }
 
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + this.dir.resolve("scores.duckdb"));
@@ -168,17 +171,8 @@ class RticScoreFunctionsTest {
                     }
                 }
 
-                List<List<Object>> expected = new ArrayList<>();
-                for (RticCode code : codes) {
-                    RticScorer plain = new RticScorer(code, threshold);
-                    for (Company company : companies) {
-                        RticScore score = plain.transform(company);
-                        if (score != null) {
-                            expected.add(List.of(score.rticCode(), score.companyNumber(), score.score(),
-                                    score.matchedKeywords().toString()));
-                        }
-                    }
-                }
+                // Codes and companies were made in code and number order, as the query sorts them.
+                List<List<Object>> expected = ExpectedScores.of(codes, companies, threshold);
                 assertThat(expected).as("rows passing at %s", threshold).hasSizeGreaterThan(200);
                 assertThat(actual).as("threshold %s", threshold).isEqualTo(expected);
             }
