@@ -1,13 +1,18 @@
 package io.duckbatch.support;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -70,6 +75,22 @@ public final class TestBatch implements AutoCloseable {
 
     public JobOperator jobOperator() {
         return this.jobOperator;
+    }
+
+    /** The key under which {@link #namedPartitions} puts each partition's name in its context. */
+    public static final String PARTITION = "partition";
+
+    /** Partitions named {@code p0}, {@code p1}, ..., each with its name in its context under {@link #PARTITION}. */
+    public static Partitioner namedPartitions() {
+        return gridSize -> {
+            Map<String, ExecutionContext> contexts = new HashMap<>();
+            for (int p = 0; p < gridSize; p++) {
+                ExecutionContext context = new ExecutionContext();
+                context.putString(PARTITION, "p" + p);
+                contexts.put("p" + p, context);
+            }
+            return contexts;
+        };
     }
 
     /** Makes {@code job} known to the operator, which restarts executions by their job's name. */

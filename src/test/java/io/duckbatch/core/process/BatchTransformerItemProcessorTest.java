@@ -3,9 +3,7 @@ package io.duckbatch.core.process;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,6 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
@@ -132,7 +129,7 @@ class BatchTransformerItemProcessorTest {
         BatchTransformerItemProcessor<String, String> processor = BatchTransformerItemProcessor.<String, String>builder()
             .transformer(step -> {
                 built.incrementAndGet();
-                String partition = step.getExecutionContext().getString("partition");
+                String partition = step.getExecutionContext().getString(TestBatch.PARTITION);
                 return item -> partition + ":" + item;
             })
             .build();
@@ -142,20 +139,13 @@ class BatchTransformerItemProcessorTest {
                 TestBatch batch = TestBatch.on(repository)) {
             Step tag = new StepBuilder("tag", batch.jobRepository()).<String, String>chunk(2)
                 .transactionManager(batch.transactionManager())
-                .reader(PerStepExecution.reader(step -> new PartitionItems(step.getExecutionContext().getString("partition"),
+                .reader(PerStepExecution.reader(step -> new PartitionItems(step.getExecutionContext().getString(TestBatch.PARTITION),
                         itemsPerPartition, everyPartitionReady)))
                 .processor(processor)
                 .writer(chunk -> written.addAll(chunk.getItems()))
                 .build();
-            Step partitioned = new StepBuilder("tagAll", batch.jobRepository()).partitioner("tag", gridSize -> {
-                Map<String, ExecutionContext> contexts = new HashMap<>();
-                for (int p = 0; p < gridSize; p++) {
-                    ExecutionContext context = new ExecutionContext();
-                    context.putString("partition", "p" + p);
-                    contexts.put("p" + p, context);
-                }
-                return contexts;
-            }).step(tag).gridSize(partitions).taskExecutor(new SimpleAsyncTaskExecutor("partition-")).build();
+            Step partitioned = new StepBuilder("tagAll", batch.jobRepository()).partitioner("tag", TestBatch.namedPartitions())
+                .step(tag).gridSize(partitions).taskExecutor(new SimpleAsyncTaskExecutor("partition-")).build();
             Job job = new JobBuilder("tagging", batch.jobRepository()).start(partitioned).build();
 
             JobExecution execution = batch.jobOperator().start(job, new JobParameters());

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
@@ -129,15 +128,7 @@ class StepRecipesTest {
                 .itemsAreBatches()
                 .progress(ROWS_TO_READ)
                 .build();
-            Step tagAll = steps.partitioned("tagAll", gridSize -> {
-                Map<String, ExecutionContext> contexts = new HashMap<>();
-                for (int p = 0; p < gridSize; p++) {
-                    ExecutionContext context = new ExecutionContext();
-                    context.putString("partition", "p" + p);
-                    contexts.put("p" + p, context);
-                }
-                return contexts;
-            }, worker, 1);
+            Step tagAll = steps.partitioned("tagAll", TestBatch.namedPartitions(), worker, 1);
             Job job = new JobBuilder("tagging", batch.jobRepository()).start(tagAll).build();
             execution = batch.jobOperator().start(job, new JobParameters());
         }
@@ -209,7 +200,7 @@ class StepRecipesTest {
     }
 
     private static String partition(StepRun run) {
-        return run.executionContext().getString("partition");
+        return run.executionContext().getString(TestBatch.PARTITION);
     }
 
     private long phaseCalls(String step, String phase) {
