@@ -13,6 +13,9 @@ import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.timing.SimplerTimer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -52,6 +55,9 @@ import org.springframework.jdbc.core.RowMapper;
  */
 public class KeysetItemReader<T> implements ItemStreamReader<T> {
 
+    /** At DEBUG, one line when a reader has read its first page: how start-up is measured (docs/benchmarks.md). */
+    private static final Logger log = LoggerFactory.getLogger(KeysetItemReader.class);
+
     private final String name;
 
     private final DataSource dataSource;
@@ -84,6 +90,8 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
     private int index;
 
     private long rowsToRead;
+
+    private boolean pageRead;
 
     private KeysetItemReader(Builder<T> builder, KeysetQuery query) {
         this.name = builder.name;
@@ -149,6 +157,10 @@ public class KeysetItemReader<T> implements ItemStreamReader<T> {
             this.pageAfter = range.after();
             this.index = 0;
             this.pages.fetch(range, this.page);
+        }
+        if (!this.pageRead) {
+            this.pageRead = true;
+            log.debug("Reader '{}' read its first page ({} items)", this.name, this.page.size());
         }
         return true;
     }
