@@ -50,7 +50,7 @@ public class DuckbatchApplication {
 
     /** Runs the application and returns the process exit code (0 = job completed). */
     public static int run(String... args) {
-        Optional<String> help = DuckbatchCli.help(args);
+        Optional<String> help = DuckbatchCli.answerWithoutSpring(args);
         if (help.isPresent()) {
             System.out.println(help.get());
             return 0;

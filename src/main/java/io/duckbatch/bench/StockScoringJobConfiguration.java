@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.StandardJobListeners;
+import io.duckbatch.jobs.JobCatalog;
 import io.duckbatch.jobs.scoring.Company;
 import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
 import io.duckbatch.jobs.scoring.RticCode;
@@ -34,7 +35,6 @@ import org.springframework.batch.infrastructure.item.database.support.PostgresPa
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -48,12 +48,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class StockScoringJobConfiguration {
 
-    public static final String JOB_NAME = "stockCompanyScoring";
+    public static final String JOB_NAME = JobCatalog.STOCK_COMPANY_SCORING;
 
     static final String RTIC_CODE = "rticCode";
 
     @Bean
-    @Description("Benchmark baseline: companyScoring with JdbcPagingItemReader and JdbcBatchItemWriter (slow; see bench)")
     Job stockCompanyScoring(StandardJobListeners jobs, Step prepareScoringTarget, Step stockScoreCompanies) {
         return jobs.job(JOB_NAME).start(prepareScoringTarget).next(stockScoreCompanies).build();
     }

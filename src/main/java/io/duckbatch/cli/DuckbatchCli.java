@@ -17,6 +17,7 @@ import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 import io.duckbatch.demo.DemoDataGenerator;
+import io.duckbatch.jobs.JobCatalog;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,6 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -106,8 +106,6 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private final Map<String, Job> jobs = new TreeMap<>();
 
-    private final Map<String, String> descriptions = new TreeMap<>();
-
     private final Map<String, Verb> verbs = new TreeMap<>();
 
     private final ResumingJobLauncher launcher;
@@ -132,15 +130,10 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private String[] relaunchArguments;
 
-    public DuckbatchCli(Map<String, Job> jobs, ConfigurableListableBeanFactory beanFactory, ResumingJobLauncher launcher,
-            JobOperator jobOperator, JobRepository jobRepository, DuckbatchProperties properties,
-            DemoDataGenerator demoDataGenerator, Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs,
-            GracefulShutdown gracefulShutdown) {
-        jobs.forEach((bean, job) -> {
-            this.jobs.put(job.getName(), job);
-            String description = beanFactory.getBeanDefinition(bean).getDescription();
-            this.descriptions.put(job.getName(), (description != null) ? description : "");
-        });
+    public DuckbatchCli(Map<String, Job> jobs, ResumingJobLauncher launcher, JobOperator jobOperator,
+            JobRepository jobRepository, DuckbatchProperties properties, DemoDataGenerator demoDataGenerator,
+            Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs, GracefulShutdown gracefulShutdown) {
+        jobs.values().forEach(job -> this.jobs.put(job.getName(), job));
         verbs.forEach(verb -> this.verbs.put(verb.name(), verb));
         this.launcher = launcher;
         this.jobOperator = jobOperator;
@@ -170,13 +163,17 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /**
-     * The help the command line asks for, if it asks: answered before Spring starts, since
-     * printing it needs no job, repository or database.
+     * The answer to {@code --help} or {@code jobs}, if the command line asks either: printed
+     * before Spring starts, since it needs no job, repository or database ({@code jobs}
+     * prints {@link JobCatalog}).
      */
-    public static Optional<String> help(String[] args) {
+    public static Optional<String> answerWithoutSpring(String[] args) {
         try {
             Arguments arguments = Arguments.parse(args);
-            return arguments.help() ? Optional.of(helpText(arguments)) : Optional.empty();
+            if (arguments.help()) {
+                return Optional.of(helpText(arguments));
+            }
+            return "jobs".equals(arguments.verb()) ? Optional.of(JobCatalog.listing().stripTrailing()) : Optional.empty();
         }
         catch (Arguments.UsageException ex) {
             return Optional.empty();
@@ -238,7 +235,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             case "recover" -> recover(args.executionId());
             case "executions" -> executions(args);
             case "jobs" -> {
-                this.descriptions.forEach((job, description) -> System.out.printf("%-18s %s%n", job, description));
+                System.out.print(JobCatalog.listing());
                 yield 0;
             }
             default -> {
@@ -321,7 +318,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     private int executions(Arguments args) {
-        List<String> names = args.operands().isEmpty() ? new ArrayList<>(this.jobs.keySet()) : args.operands();
+        List<String> names = args.operands().isEmpty() ? JobCatalog.names() : args.operands();
         List<JobExecution> executions = new ArrayList<>();
         for (String name : names) {
             for (JobInstance instance : this.jobRepository.findJobInstances(name)) {
@@ -340,7 +337,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         Job job = this.jobs.get(jobName);
         if (job == null) {
             Console.error("Unknown job '" + jobName + "' (" + JOB_NAME_PROPERTY + "); jobs in this build: "
-                    + String.join(", ", this.jobs.keySet()));
+                    + String.join(", ", JobCatalog.names()));
             return 2;
         }
         JobParameters settings = identifyingParameters();

@@ -7,10 +7,10 @@ package io.duckbatch.jobs;
 public enum TargetTables {
 
     /** The companies copied and cleaned (rule 4). */
-    COMPANIES_CLEAN("companies_clean", "companyCopy"),
+    COMPANIES_CLEAN("companies_clean", JobCatalog.COMPANY_COPY),
 
     /** companies_clean joined with the phone features (rule 9). */
-    COMPANIES_ENRICHED("companies_enriched", "phoneFeatures");
+    COMPANIES_ENRICHED("companies_enriched", JobCatalog.PHONE_FEATURES);
 
     private final String table;
 

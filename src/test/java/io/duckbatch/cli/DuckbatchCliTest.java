@@ -72,15 +72,15 @@ class DuckbatchCliTest {
 
     @Test
     void jobsAndHelpNeedNoJob(CapturedOutput output) {
-        // Help is printed before Spring starts: no log file, no repository.
+        // Help and the job list are printed before Spring starts: no log file, no repository.
         assertThat(cli("--help")).isZero();
         assertThat(output.getOut()).contains("executions [job] [--limit N]").doesNotContain("Starting ")
             .contains("143 stopped by SIGTERM, 130 stopped by Ctrl-C");
-        assertThat(this.dir.resolve("duckbatch.log")).doesNotExist();
-        assertThat(this.dir.resolve("jobrepository.mv.db")).doesNotExist();
         assertThat(cli("jobs")).isZero();
         assertThat(output.getOut()).contains("companyScoring     Scores every company against every RTIC code")
             .contains("companyCopy").contains("phoneFeatures").contains("legacyBulkUpdate").contains("companyRegions");
+        assertThat(this.dir.resolve("duckbatch.log")).doesNotExist();
+        assertThat(this.dir.resolve("jobrepository.mv.db")).doesNotExist();
         assertThat(cli("--help")).isZero();
         assertThat(output.getOut()).contains("executions [job] [--limit N]");
         assertThat(cli("restart", "--help")).isZero();
@@ -266,7 +266,8 @@ class DuckbatchCliTest {
     @Test
     void aDataFolderThatCannotBeCreatedIsOneLine(CapturedOutput output) throws Exception {
         Path blocker = Files.writeString(this.dir.resolve("blocker"), "a file where the data folder should be");
-        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + blocker.resolve("data"), "jobs")).isEqualTo(1);
+        // 'executions' keeps its repository and log file there ('jobs' and --help need no data folder).
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + blocker.resolve("data"), "executions")).isEqualTo(1);
         assertThat(output.getAll().lines().filter(line -> !line.isBlank()))
             .containsExactly("ERROR: duckbatch could not start: Cannot create the data folder " + blocker.resolve("data")
                     + " (duckbatch.data-dir): " + blocker + " is a file, not a folder");

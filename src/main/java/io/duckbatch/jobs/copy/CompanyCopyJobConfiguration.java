@@ -4,13 +4,13 @@ import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.StepRecipes;
+import io.duckbatch.jobs.JobCatalog;
 import io.duckbatch.jobs.TargetTables;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 
 /**
  * Job {@code companyCopy} (rule 4): copies the source's {@code companies} into the target's
@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Description;
 @Configuration(proxyBeanMethods = false)
 public class CompanyCopyJobConfiguration {
 
-    public static final String JOB_NAME = "companyCopy";
+    public static final String JOB_NAME = JobCatalog.COMPANY_COPY;
 
     static final String TABLE = TargetTables.COMPANIES_CLEAN.table();
 
@@ -44,7 +44,6 @@ public class CompanyCopyJobConfiguration {
             + " FROM source.companies";
 
     @Bean
-    @Description("Copies companies into companies_clean inside DuckDB (ATTACH READ_ONLY + INSERT ... SELECT)")
     Job companyCopy(StandardJobListeners jobs, Step copyCompanies) {
         return jobs.job(JOB_NAME).start(copyCompanies)
             .build();

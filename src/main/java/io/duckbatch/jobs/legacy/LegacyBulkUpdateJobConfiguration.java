@@ -9,6 +9,7 @@ import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.StagedUpdateItemWriter;
+import io.duckbatch.jobs.JobCatalog;
 import io.duckbatch.jobs.TargetTables;
 import io.duckbatch.jobs.legacy.LegacySettings;
 
@@ -16,7 +17,6 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 
 /**
  * Job {@code legacyBulkUpdate} (rule 10, when an update cannot be avoided): recomputes in
@@ -30,14 +30,13 @@ import org.springframework.context.annotation.Description;
 @Configuration(proxyBeanMethods = false)
 public class LegacyBulkUpdateJobConfiguration {
 
-    public static final String JOB_NAME = "legacyBulkUpdate";
+    public static final String JOB_NAME = JobCatalog.LEGACY_BULK_UPDATE;
 
     static final String TABLE = TargetTables.COMPANIES_ENRICHED.table();
 
     private static final String READER_NAME = "companiesEnriched";
 
     @Bean
-    @Description("Recomputes companies_enriched.status in Java, applied with staged UPDATE ... FROM")
     Job legacyBulkUpdate(StandardJobListeners jobs, Step checkCompaniesEnriched, Step recomputeStatus) {
         return jobs.job(JOB_NAME).start(checkCompaniesEnriched)
             .next(recomputeStatus)

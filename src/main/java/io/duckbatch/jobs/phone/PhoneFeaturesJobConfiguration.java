@@ -7,13 +7,13 @@ import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
+import io.duckbatch.jobs.JobCatalog;
 import io.duckbatch.jobs.TargetTables;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.step.Step;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 
 /**
  * Job {@code phoneFeatures} (rule 9, append-only enrichment): step 1 derives phone features
@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Description;
 @Configuration(proxyBeanMethods = false)
 public class PhoneFeaturesJobConfiguration {
 
-    public static final String JOB_NAME = "phoneFeatures";
+    public static final String JOB_NAME = JobCatalog.PHONE_FEATURES;
 
     static final String FEATURES = "company_phone_features";
 
@@ -65,7 +65,6 @@ public class PhoneFeaturesJobConfiguration {
             """;
 
     @Bean
-    @Description("Derives company_phone_features and joins them into companies_enriched (append-only)")
     Job phoneFeatures(StandardJobListeners jobs, Step checkCompaniesClean, Step buildPhoneFeatures,
             Step consolidateCompanies) {
         return jobs.job(JOB_NAME).start(checkCompaniesClean)

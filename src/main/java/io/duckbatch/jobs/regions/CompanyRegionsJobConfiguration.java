@@ -19,6 +19,7 @@ import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.write.AppenderItemWriter;
+import io.duckbatch.jobs.JobCatalog;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -26,7 +27,6 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 
 /**
  * Job {@code companyRegions} (rule 1): gives every company the region of its postcode from
@@ -39,7 +39,7 @@ import org.springframework.context.annotation.Description;
 @Configuration(proxyBeanMethods = false)
 public class CompanyRegionsJobConfiguration {
 
-    public static final String JOB_NAME = "companyRegions";
+    public static final String JOB_NAME = JobCatalog.COMPANY_REGIONS;
 
     static final String TABLE = "company_regions";
 
@@ -52,7 +52,6 @@ public class CompanyRegionsJobConfiguration {
     private static final KeysetQuery LOOKUP_QUERY = new KeysetQuery(LOOKUP, "postcode", List.of("region"), null, List.of());
 
     @Bean
-    @Description("Adds each company's region from postcode_regions: loaded once and joined in Java if it fits, else joined in SQL")
     Job companyRegions(StandardJobListeners jobs, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
             Step regionsInJava, Step regionsInSql) {
         LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,

@@ -20,6 +20,7 @@ import io.duckbatch.core.step.StepRun;
 import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.FlatteningItemWriter;
 import io.duckbatch.core.write.VectorInsertItemWriter;
+import io.duckbatch.jobs.JobCatalog;
 import io.duckbatch.jobs.scoring.ScoringSettings;
 
 import org.duckdb.DuckDBDataChunkReader;
@@ -30,7 +31,6 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Description;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
@@ -50,7 +50,7 @@ import org.springframework.jdbc.core.RowMapper;
 @Configuration(proxyBeanMethods = false)
 public class CompanyScoringJobConfiguration {
 
-    public static final String JOB_NAME = "companyScoring";
+    public static final String JOB_NAME = JobCatalog.COMPANY_SCORING;
 
     public static final String TARGET_TABLE = "rtic_scores";
 
@@ -79,7 +79,6 @@ public class CompanyScoringJobConfiguration {
             RticCodes.strings(rs.getArray(3)));
 
     @Bean
-    @Description("Scores every company against every RTIC code in one pass (keyset reader, batch transformer, Appender) into rtic_scores")
     Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs, Step prepareScoringTarget, Step scoreCompanies) {
         return jobs.job(JOB_NAME).start(checkScoringInputs)
             .next(prepareScoringTarget)
