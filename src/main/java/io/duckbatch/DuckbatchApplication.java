@@ -8,19 +8,36 @@ import io.duckbatch.cli.Console;
 import io.duckbatch.cli.DataDir;
 import io.duckbatch.cli.EnvironmentVariables;
 import io.duckbatch.cli.DuckbatchCli;
+import io.duckbatch.cli.JobImports;
 import io.duckbatch.cli.MetricsPort;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.ComponentScan.Filter;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
-/** {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome. */
-@SpringBootApplication
+/**
+ * {@code java -jar duckbatch.jar [--name=value ...]}: runs a job and exits with its outcome.
+ * {@code @SpringBootApplication} spelled out, to keep the job configurations out of
+ * component scanning: {@link JobImports} imports only the ones the command line runs.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@ComponentScan(excludeFilters = { @Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+        @Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
+        @Filter(type = FilterType.CUSTOM, classes = JobImports.NotScanned.class) })
+@Import(JobImports.class)
 public class DuckbatchApplication {
 
     private static final String NO_HTTP_ENDPOINT = "--management.server.port=-1";

@@ -35,6 +35,7 @@ import org.springframework.batch.infrastructure.item.database.support.PostgresPa
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -43,9 +44,11 @@ import org.springframework.transaction.PlatformTransactionManager;
  * stock components. The same partitions (one per RTIC code), the same processor, but
  * {@code JdbcPagingItemReader} (sort key {@code company_number}; DuckDB has no Spring Batch
  * dialect, so PostgreSQL's LIMIT syntax) and {@code JdbcBatchItemWriter}, whose
- * {@code executeBatch} runs one INSERT per row in DuckDB's driver.
+ * {@code executeBatch} runs one INSERT per row in DuckDB's driver. It starts with
+ * companyScoring's step {@code prepareScoringTarget}, hence the import.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(CompanyScoringJobConfiguration.class)
 public class StockScoringJobConfiguration {
 
     public static final String JOB_NAME = JobCatalog.STOCK_COMPANY_SCORING;

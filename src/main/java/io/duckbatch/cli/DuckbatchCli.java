@@ -42,6 +42,10 @@ import org.springframework.stereotype.Component;
  * Without a verb it runs the job named by {@code spring.batch.job.name} (default
  * {@code companyScoring}). Exit codes: 0 success, 1 a failed job or operation, 2 a usage
  * error. Every verb answers {@code --help}.
+ * <p>
+ * {@code --help} and {@code jobs} are answered before Spring starts
+ * ({@link #answerWithoutSpring}); a command's application context holds only the jobs it
+ * runs ({@link #jobsToImport}).
  */
 @Component
 public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
@@ -178,6 +182,34 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         catch (Arguments.UsageException ex) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The jobs whose configurations a command's application context imports
+     * ({@link JobImports}): the one it runs ({@code run <job>}, or without a verb the job
+     * {@code spring.batch.job.name} names), every job for {@code restart} (its job is known
+     * only once the repository is read), none for the other verbs. An unknown job name
+     * imports none; the command then says which jobs there are.
+     */
+    public static List<JobCatalog.Entry> jobsToImport(String[] args, Environment environment) {
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        }
+        catch (Arguments.UsageException ex) {
+            return List.of();
+        }
+        if (arguments.help()) {
+            return List.of();
+        }
+        if (arguments.verb() == null) {
+            return JobCatalog.find(environment.getRequiredProperty(JOB_NAME_PROPERTY)).stream().toList();
+        }
+        return switch (arguments.verb()) {
+            case "run" -> arguments.operands().stream().limit(1).flatMap(job -> JobCatalog.find(job).stream()).toList();
+            case "restart" -> JobCatalog.JOBS;
+            default -> List.of();
+        };
     }
 
     private static String helpText(Arguments args) {

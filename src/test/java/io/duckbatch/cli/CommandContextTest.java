@@ -10,6 +10,8 @@ import io.duckbatch.support.StartedContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -19,8 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What each command starts (docs/decisions.md, "Start-up"), and that the catalog {@code jobs}
- * prints is the jobs the application defines.
+ * What each command starts (docs/decisions.md, "Start-up"): {@code jobs} no Spring, a job run
+ * its own job only; and the catalog {@code jobs} prints is the jobs the application defines.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CommandContextTest {
@@ -62,6 +64,41 @@ class CommandContextTest {
         assertThat(restart.exitCode()).isEqualTo(1);
         assertThat(restart.seen()).containsExactlyElementsOf(JobCatalog.names());
         assertThat(JobCatalog.names()).isSorted().doesNotHaveDuplicates();
+    }
+
+    static List<String> catalog() {
+        return JobCatalog.names();
+    }
+
+    /** Each job's configuration on its own defines that job (stockCompanyScoring imports companyScoring's steps). */
+    @ParameterizedTest
+    @MethodSource("catalog")
+    void aJobRunImportsOnlyItsOwnJob(String job) {
+        StartedContext<List<String>> run = StartedContext.run(CommandContextTest::jobNames, command("run", job));
+        assertThat(run.exitCode()).isEqualTo(1);
+        if (job.equals(JobCatalog.STOCK_COMPANY_SCORING)) {
+            assertThat(run.seen()).containsExactly(JobCatalog.COMPANY_SCORING, job);
+        }
+        else {
+            assertThat(run.seen()).containsExactly(job);
+        }
+    }
+
+    @Test
+    void withoutAVerbTheJobNamedBySpringBatchJobNameIsImported() {
+        assertThat(StartedContext.run(CommandContextTest::jobNames, command()).seen())
+            .containsExactly(JobCatalog.COMPANY_SCORING);
+        assertThat(StartedContext.run(CommandContextTest::jobNames, command("--spring.batch.job.name=companyCopy")).seen())
+            .containsExactly(JobCatalog.COMPANY_COPY);
+    }
+
+    @Test
+    void anUnknownJobImportsNoneAndSaysWhichThereAre(CapturedOutput output) {
+        StartedContext<List<String>> run = StartedContext.run(CommandContextTest::jobNames, command("run", "noSuchJob"));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.seen()).isEmpty();
+        assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: "
+                + String.join(", ", JobCatalog.names()));
     }
 
 }
