@@ -43,7 +43,9 @@ public class DuckbatchApplication {
     private static final String NO_HTTP_ENDPOINT = "--management.server.port=-1";
 
     public static void main(String[] args) {
-        loadDuckDbInTheBackground();
+        if (DuckbatchCli.usesDuckDb(args)) {
+            loadDuckDbInTheBackground();
+        }
         System.exit(run(args));
     }
 
@@ -51,6 +53,8 @@ public class DuckbatchApplication {
      * DuckDB's driver unpacks and loads its native library (about 70 MB) on first use, which
      * took a third of a second of the first step; done while Spring starts, on another
      * thread, it costs a job nothing. The first connection waits for it if it is not done.
+     * A command that opens no DuckDB database does not load it: the library is unpacked to a
+     * temporary file every time, a third of a second of CPU on the cores Spring starts on.
      */
     private static void loadDuckDbInTheBackground() {
         Thread loader = new Thread(() -> {
@@ -89,7 +93,8 @@ public class DuckbatchApplication {
 
     /** @param environment set to the run's environment, to say where a port that is in use was set */
     private static SpringApplication application(String[] args, AtomicReference<Environment> environment) {
-        SpringApplication application = new SpringApplication(DuckbatchApplication.class);
+        SpringApplication application = DuckbatchCli.needsOnlyTheJobRepository(args) ? JobRepositoryApplication.application()
+                : new SpringApplication(DuckbatchApplication.class);
         application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> environment
             .set(event.getEnvironment()), new DataDir(), new EnvironmentVariables());
         // Only a job run serves the actuator; 'executions' next to a running job must not

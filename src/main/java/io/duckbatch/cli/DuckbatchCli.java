@@ -30,6 +30,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -44,8 +45,9 @@ import org.springframework.stereotype.Component;
  * error. Every verb answers {@code --help}.
  * <p>
  * {@code --help} and {@code jobs} are answered before Spring starts
- * ({@link #answerWithoutSpring}); a command's application context holds only the jobs it
- * runs ({@link #jobsToImport}).
+ * ({@link #answerWithoutSpring}); the repository verbs run in a context with the job
+ * repository alone ({@link #needsOnlyTheJobRepository}); the application's context holds
+ * only the jobs the command runs ({@link #jobsToImport}). This runner serves both contexts.
  */
 @Component
 public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
@@ -54,6 +56,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     /** The verbs that run a job; "null" is no verb at all. */
     private static final Set<String> JOB_VERBS = Set.of("null", "run", "restart");
+
+    /** The verbs that read or update the job repository and nothing else. */
+    private static final Set<String> REPOSITORY_VERBS = Set.of("executions", "stop", "abandon", "recover");
 
     static final String USAGE = """
             usage: java -jar duckbatch.jar [verb] [--name=value ...]
@@ -120,13 +125,15 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private final DuckbatchProperties properties;
 
-    private final DemoDataGenerator demoDataGenerator;
-
     private final Environment environment;
 
-    private final ActuatorAddress actuatorAddress;
+    // Only in the whole application: the repository verbs' context runs no job.
 
-    private final GracefulShutdown gracefulShutdown;
+    private final ObjectProvider<DemoDataGenerator> demoDataGenerator;
+
+    private final ObjectProvider<ActuatorAddress> actuatorAddress;
+
+    private final ObjectProvider<GracefulShutdown> gracefulShutdown;
 
     private int exitCode;
 
@@ -135,8 +142,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     private String[] relaunchArguments;
 
     public DuckbatchCli(Map<String, Job> jobs, ResumingJobLauncher launcher, JobOperator jobOperator,
-            JobRepository jobRepository, DuckbatchProperties properties, DemoDataGenerator demoDataGenerator,
-            Environment environment, ActuatorAddress actuatorAddress, List<Verb> verbs, GracefulShutdown gracefulShutdown) {
+            JobRepository jobRepository, DuckbatchProperties properties, ObjectProvider<DemoDataGenerator> demoDataGenerator,
+            Environment environment, ObjectProvider<ActuatorAddress> actuatorAddress, List<Verb> verbs,
+            ObjectProvider<GracefulShutdown> gracefulShutdown) {
         jobs.values().forEach(job -> this.jobs.put(job.getName(), job));
         verbs.forEach(verb -> this.verbs.put(verb.name(), verb));
         this.launcher = launcher;
@@ -185,6 +193,28 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /**
+     * Whether the command only reads or updates the job repository ({@code executions},
+     * {@code stop}, {@code abandon}, {@code recover}): it then starts
+     * {@code JobRepositoryApplication}, not the whole application. Any other verb may be a
+     * {@link Verb} of the application, and a command line that does not parse is reported by
+     * the application as always.
+     */
+    public static boolean needsOnlyTheJobRepository(String[] args) {
+        try {
+            Arguments arguments = Arguments.parse(args);
+            return !arguments.help() && REPOSITORY_VERBS.contains(String.valueOf(arguments.verb()));
+        }
+        catch (Arguments.UsageException ex) {
+            return false;
+        }
+    }
+
+    /** Whether the command may open a DuckDB database: not help, {@code jobs} or a repository verb. */
+    public static boolean usesDuckDb(String[] args) {
+        return answerWithoutSpring(args).isEmpty() && !needsOnlyTheJobRepository(args);
+    }
+
+    /**
      * The jobs whose configurations a command's application context imports
      * ({@link JobImports}): the one it runs ({@code run <job>}, or without a verb the job
      * {@code spring.batch.job.name} names), every job for {@code restart} (its job is known
@@ -230,7 +260,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             }
             this.exitCode = (verb == null) ? launch(this.environment.getRequiredProperty(JOB_NAME_PROPERTY), List.of()) : dispatch(verb, args);
             if (runsAJob(args) && this.relaunchArguments == null) {
-                this.actuatorAddress.keepAlive(this.properties.getMetrics().getKeepAlive());
+                this.actuatorAddress.getObject().keepAlive(this.properties.getMetrics().getKeepAlive());
             }
         }
         catch (Arguments.UsageException ex) {
@@ -319,7 +349,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             recorded.add(option + then);
         }
         if (recorded.isEmpty()) {
-            return this.gracefulShutdown.launchAndReport(() -> report(this.jobOperator.restart(execution)));
+            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.jobOperator.restart(execution)));
         }
         log.info("Execution {} ran with {}: restarting it with those", execution.getId(),
                 String.join(" ", recorded).replace("--duckbatch.", ""));
@@ -389,7 +419,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         }
         try {
             prepareSource();
-            return this.gracefulShutdown.launchAndReport(() -> report(this.launcher.launch(job, identifying.toJobParameters())));
+            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.launcher.launch(job, identifying.toJobParameters())));
         }
         catch (Exception ex) {
             details.info("Launch of {} failed", jobName, ex);
@@ -415,7 +445,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             throw new IllegalArgumentException("Source database " + this.properties.getSource().toAbsolutePath()
                     + " does not exist (duckbatch.source)");
         }
-        this.demoDataGenerator.generate(this.properties.getSource(), this.properties.getDemo().getRows());
+        this.demoDataGenerator.getObject().generate(this.properties.getSource(), this.properties.getDemo().getRows());
     }
 
     /** The files and folders a job writes, most specific first, with the settings that name them. */

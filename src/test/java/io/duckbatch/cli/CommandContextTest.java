@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.duckbatch.DuckbatchApplication;
+import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.jobs.JobCatalog;
+import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.StartedContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,15 +18,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What each command starts (docs/decisions.md, "Start-up"): {@code jobs} no Spring, a job run
- * its own job only; and the catalog {@code jobs} prints is the jobs the application defines.
+ * What each command starts (docs/decisions.md, "Start-up"): {@code jobs} no Spring, the
+ * repository verbs the job repository alone, a job run its own job only; and the catalog
+ * {@code jobs} prints is the jobs the application defines.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CommandContextTest {
@@ -99,6 +106,36 @@ class CommandContextTest {
         assertThat(run.seen()).isEmpty();
         assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: "
                 + String.join(", ", JobCatalog.names()));
+    }
+
+    /** What a repository verb gets: the job repository, none of what a job needs (jobs, DuckDB, web server, meters). */
+    private static List<String> repositoryOnly(ConfigurableApplicationContext context) {
+        return List.of("jobs=" + context.getBeansOfType(Job.class).size(),
+                "duckdb=" + context.getBeansOfType(DuckDbDataSource.class).size(),
+                "meters=" + context.getBeanNamesForType(MeterRegistry.class).length,
+                "web=" + (context instanceof WebServerApplicationContext),
+                "repository=" + context.getBeanNamesForType(JobRepository.class).length);
+    }
+
+    @Test
+    void aRepositoryVerbStartsTheJobRepositoryAlone(CapturedOutput output) throws Exception {
+        // A source without the companies table: companyCopy runs and FAILS, leaving an execution.
+        this.source = "empty.duckdb";
+        DuckDbFiles.execute(this.dir.resolve(this.source), "CREATE TABLE other (x INTEGER)");
+        assertThat(DuckbatchApplication.run(command("run", "companyCopy"))).isEqualTo(1);
+        List<String> repositoryOnly = List.of("jobs=0", "duckdb=0", "meters=0", "web=false", "repository=1");
+
+        StartedContext<List<String>> executions = StartedContext.run(CommandContextTest::repositoryOnly, command("executions"));
+        assertThat(executions.exitCode()).isZero();
+        assertThat(executions.seen()).isEqualTo(repositoryOnly);
+        assertThat(output.getOut()).containsPattern("\\s1  companyCopy\\s+FAILED");
+
+        StartedContext<List<String>> abandon = StartedContext.run(CommandContextTest::repositoryOnly, command("abandon", "1"));
+        assertThat(abandon.exitCode()).isZero();
+        assertThat(abandon.seen()).isEqualTo(repositoryOnly);
+        assertThat(output.getOut()).contains("Abandoned execution 1 of companyCopy: now ABANDONED");
+        assertThat(StartedContext.run(CommandContextTest::repositoryOnly, command("stop", "1")).exitCode()).isEqualTo(1);
+        assertThat(output.getErr()).contains("ERROR: Execution 1 is ABANDONED, not running: nothing to stop");
     }
 
 }
