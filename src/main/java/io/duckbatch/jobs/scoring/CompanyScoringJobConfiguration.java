@@ -88,7 +88,7 @@ public class CompanyScoringJobConfiguration {
 
     /** Fails on a bad source before anything is written to the target. */
     @Bean
-    Step checkScoringInputs(StepRecipes steps, DuckDbDataSource sourceDatabase, ScoringSettings scoring) {
+    Step checkScoringInputs(StepRecipes steps, DuckDbDataSource sourceDatabase) {
         return steps.check("checkScoringInputs", (contribution, chunkContext) -> {
             try (Connection connection = sourceDatabase.getConnection()) {
                 COMPANIES.verify(connection, sourceDatabase.toString());
