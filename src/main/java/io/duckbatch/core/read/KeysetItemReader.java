@@ -3,8 +3,6 @@ package io.duckbatch.core.read;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.List;
-
 import javax.sql.DataSource;
 
 import io.duckbatch.core.keyset.KeyRange;

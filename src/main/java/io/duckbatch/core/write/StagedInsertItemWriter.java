@@ -2,8 +2,6 @@ package io.duckbatch.core.write;
 
 import java.util.List;
 
-import io.duckbatch.core.duckdb.SqlNames;
-
 /**
  * Rule 8's variant for tables with DEFAULT or sequence columns: stages each chunk's rows
  * (only the given columns) and runs one {@code INSERT INTO t(cols) SELECT cols FROM stage},
