@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The command line as duckbatch reads it: the words that are not Spring Boot options
@@ -35,6 +36,19 @@ public record Arguments(List<String> words, boolean help, Map<String, Long> coun
             }
         }
         return new Arguments(List.copyOf(words), help, Map.copyOf(counts));
+    }
+
+    /**
+     * The command line, or empty when it does not parse: for the decisions taken before
+     * Spring starts; the application then reports the mistake as a usage error.
+     */
+    static Optional<Arguments> parseable(String[] args) {
+        try {
+            return Optional.of(parse(args));
+        }
+        catch (UsageException ex) {
+            return Optional.empty();
+        }
     }
 
     private static long positive(String name, String value) {

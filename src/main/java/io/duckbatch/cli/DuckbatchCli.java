@@ -26,6 +26,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -102,9 +103,6 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     to <data-dir>/duckbatch.log. Work files go to <data-dir>/bench; the generated sources
                     stay there for the next run.""");
 
-    /** Settings recorded as identifying job parameters, by their name under duckbatch.*. */
-    private static final List<String> IDENTIFYING_SETTINGS = List.of("source", "target");
-
     /** Spring Batch's failure of a partitioned step whose tasks failed: each task's own cause says more. */
     private static final String PARTITION_FAILED = "Partition handler returned an unsuccessful step";
 
@@ -162,12 +160,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      * {@code restart}): only those start the actuator's web server.
      */
     public static boolean runsAJob(String[] args) {
-        try {
-            return runsAJob(Arguments.parse(args));
-        }
-        catch (Arguments.UsageException ex) {
-            return false;
-        }
+        return Arguments.parseable(args).filter(DuckbatchCli::runsAJob).isPresent();
     }
 
     private static boolean runsAJob(Arguments arguments) {
@@ -180,16 +173,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      * prints {@link JobCatalog}).
      */
     public static Optional<String> answerWithoutSpring(String[] args) {
-        try {
-            Arguments arguments = Arguments.parse(args);
-            if (arguments.help()) {
-                return Optional.of(helpText(arguments));
-            }
-            return "jobs".equals(arguments.verb()) ? Optional.of(JobCatalog.listing().stripTrailing()) : Optional.empty();
-        }
-        catch (Arguments.UsageException ex) {
-            return Optional.empty();
-        }
+        return Arguments.parseable(args).flatMap(arguments -> arguments.help() ? Optional.of(helpText(arguments))
+                : "jobs".equals(arguments.verb()) ? Optional.of(JobCatalog.listing().stripTrailing()) : Optional.empty());
     }
 
     /**
@@ -200,13 +185,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      * the application as always.
      */
     public static boolean needsOnlyTheJobRepository(String[] args) {
-        try {
-            Arguments arguments = Arguments.parse(args);
-            return !arguments.help() && REPOSITORY_VERBS.contains(String.valueOf(arguments.verb()));
-        }
-        catch (Arguments.UsageException ex) {
-            return false;
-        }
+        return Arguments.parseable(args)
+            .filter(arguments -> !arguments.help() && REPOSITORY_VERBS.contains(String.valueOf(arguments.verb())))
+            .isPresent();
     }
 
     /** Whether the command may open a DuckDB database: not help, {@code jobs} or a repository verb. */
@@ -222,14 +203,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      * imports none; the command then says which jobs there are.
      */
     public static List<JobCatalog.Entry> jobsToImport(String[] args, Environment environment) {
-        Arguments arguments;
-        try {
-            arguments = Arguments.parse(args);
-        }
-        catch (Arguments.UsageException ex) {
-            return List.of();
-        }
-        if (arguments.help()) {
+        Arguments arguments = Arguments.parseable(args).orElse(null);
+        if (arguments == null || arguments.help()) {
             return List.of();
         }
         if (arguments.verb() == null) {
@@ -332,11 +307,11 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
      * ({@link #relaunchArguments()}); a file the command line names that differs is refused.
      */
     private int restart(JobExecution execution) throws Exception {
-        JobParameters current = identifyingParameters();
         List<String> recorded = new ArrayList<>();
-        for (String name : IDENTIFYING_SETTINGS) {
+        for (JobParameter<?> setting : identifyingParameters()) {
+            String name = setting.name();
             String then = execution.getJobParameters().getString(name);
-            String now = current.getString(name);
+            String now = String.valueOf(setting.value());
             if (then == null || then.equals(now)) {
                 continue;
             }
@@ -458,8 +433,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
 
     private JobParameters identifyingParameters() {
         return new JobParametersBuilder()
-            .addString(IDENTIFYING_SETTINGS.get(0), this.properties.getSource().toAbsolutePath().normalize().toString())
-            .addString(IDENTIFYING_SETTINGS.get(1), this.properties.getTarget().toAbsolutePath().normalize().toString())
+            .addString("source", this.properties.getSource().toAbsolutePath().normalize().toString())
+            .addString("target", this.properties.getTarget().toAbsolutePath().normalize().toString())
             .toJobParameters();
     }
 
