@@ -166,17 +166,9 @@ public final class KeysetQuery {
     }
 
     /**
-     * The rows needing work after {@code afterKey} (from the first when {@code null}) cut
-     * into ranges of {@code size} rows, the last one shorter: one sort in DuckDB, instead of
-     * a top-N query over all remaining rows per range.
-     */
-    public List<Range> ranges(Connection connection, Object afterKey, int size) throws SQLException {
-        return ranges(connection, new KeyRange(afterKey, null), size);
-    }
-
-    /**
-     * As {@link #ranges(Connection, Object, int)}, for the rows of {@code share} only: the
-     * ranges of one task's share of a table.
+     * The rows needing work in {@code share} ({@link KeyRange#ALL}: the whole table) cut into
+     * ranges of {@code size} rows, the last one shorter: one sort in DuckDB, instead of a
+     * top-N query over all remaining rows per range. A task's share gives its ranges.
      */
     public List<Range> ranges(Connection connection, KeyRange share, int size) throws SQLException {
         String where = where(share.after() != null, share.upTo() != null);
