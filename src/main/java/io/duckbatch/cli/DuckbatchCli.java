@@ -72,6 +72,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               executions [job] [--limit N]  recent executions, newest first (default 20)
               jobs                       the jobs in this build
               bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
+              demo companies-house <file> [--rows N] | demo rtic-codes <file>
+                                         write demo data as the files users bring (the bulk file, a codes file)
             --name=value sets any property (see README); '<verb> --help' explains a verb.
             exit codes: 0 success, 1 failed job or operation, 2 usage error,
               143 stopped by SIGTERM, 130 stopped by Ctrl-C (the execution is STOPPED: run the same command to resume)""";
@@ -93,6 +95,13 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             "executions", "usage: java -jar duckbatch.jar executions [job] [--limit N]\nLists recent executions, "
                     + "newest first: id, job, status, start, end, rows read and written, duration, parameters.",
             "jobs", "usage: java -jar duckbatch.jar jobs\nLists the jobs in this build with what each does.",
+            "demo", """
+                    usage: java -jar duckbatch.jar demo companies-house <file> [--rows N]
+                           java -jar duckbatch.jar demo rtic-codes <file>
+                    companies-house writes N demo companies (default duckbatch.demo.rows) as Companies House's
+                    bulk file: a .zip holding one CSV, a .csv or a .csv.gz, in the exact format of the monthly
+                    download (import it with: run companyImport input=<file>). rtic-codes writes the demo's
+                    codes as a codes file for --duckbatch.scoring.codes.""",
             "bench", """
                     usage: java -jar duckbatch.jar bench [--rows N] [--keyset-rows N]
                     Runs the companyScoring workload on N generated companies (default 2,000,000) four ways
@@ -393,12 +402,14 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             identifying.addString(name, parameter.substring(equals + 1));
         }
         try {
-            prepareSource();
+            if (!writesSource(jobName)) {
+                prepareSource();
+            }
             return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.launcher.launch(job, identifying.toJobParameters())));
         }
         catch (Exception ex) {
             details.info("Launch of {} failed", jobName, ex);
-            Console.error(jobName + " did not run: " + Console.describe(ex, writtenFiles()));
+            Console.error(jobName + " did not run: " + Console.describe(ex, writtenFiles(jobName)));
             return 1;
         }
     }
@@ -424,11 +435,18 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /** The files and folders a job writes, most specific first, with the settings that name them. */
-    private Map<Path, String> writtenFiles() {
+    private Map<Path, String> writtenFiles(String jobName) {
         Map<Path, String> files = new LinkedHashMap<>();
+        if (writesSource(jobName)) {
+            files.put(this.properties.getSource(), "duckbatch.source");
+        }
         files.put(this.properties.getTarget(), "duckbatch.target");
         files.put(this.properties.getDataDir(), "duckbatch.data-dir");
         return files;
+    }
+
+    private static boolean writesSource(String jobName) {
+        return JobCatalog.find(jobName).map(JobCatalog.Entry::writesSource).orElse(false);
     }
 
     private JobParameters identifyingParameters() {
@@ -439,11 +457,12 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     }
 
     private int report(JobExecution execution) {
+        String jobName = execution.getJobInstance().getJobName();
         if (execution.getStatus() != BatchStatus.COMPLETED && execution.getStatus() != BatchStatus.STOPPED) {
             // A task's failure also fails its partitioned step and the job: say each cause once.
             List<String> causes = execution.getAllFailureExceptions()
                 .stream()
-                .map(failure -> Console.describe(failure, writtenFiles()))
+                .map(failure -> Console.describe(failure, writtenFiles(jobName)))
                 .distinct()
                 .toList();
             causes.stream()
@@ -451,7 +470,8 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                 .forEach(cause -> Console.error(execution.getJobInstance().getJobName() + " execution " + execution.getId()
                         + " " + execution.getStatus() + ": " + cause));
         }
-        RunSummary.lines(execution, this.properties.getTarget(), this.properties.getDataDir().resolve("duckbatch.log"))
+        Path written = writesSource(jobName) ? this.properties.getSource() : this.properties.getTarget();
+        RunSummary.lines(execution, written, this.properties.getDataDir().resolve("duckbatch.log"))
             .forEach(line -> log.info("{}", line));
         return (execution.getStatus() == BatchStatus.COMPLETED) ? 0 : 1;
     }

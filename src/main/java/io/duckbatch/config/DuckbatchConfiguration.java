@@ -1,6 +1,7 @@
 package io.duckbatch.config;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.load.JobDatasets;
@@ -10,6 +11,7 @@ import io.duckbatch.core.timing.PhaseMeters;
 import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.StepTimers;
 import io.duckbatch.demo.DemoDataGenerator;
+import io.duckbatch.jobs.importing.ImportSettings;
 import io.duckbatch.jobs.legacy.LegacySettings;
 import io.duckbatch.jobs.scoring.ScoringSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,6 +103,17 @@ public class DuckbatchConfiguration {
     @Bean
     LegacySettings legacySettings(DuckbatchProperties properties) {
         return properties.getLegacy();
+    }
+
+    @Bean
+    ImportSettings importSettings(DuckbatchProperties properties) {
+        return properties.getImport();
+    }
+
+    /** The storage version of DuckDB files duckbatch creates ({@code duckbatch.storage-version}). */
+    @Bean
+    StorageVersion storageVersionOfNewFiles(DuckbatchProperties properties) {
+        return properties.storageVersionOfNewFiles();
     }
 
     @Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.load.LoadMode;
+import io.duckbatch.jobs.importing.ImportSettings;
 import io.duckbatch.jobs.legacy.LegacySettings;
 import io.duckbatch.jobs.scoring.ScoringSettings;
 
@@ -61,6 +62,8 @@ public class DuckbatchProperties {
     private final ScoringSettings scoring = new ScoringSettings();
 
     private final LegacySettings legacy = new LegacySettings();
+
+    private final ImportSettings importing = new ImportSettings();
 
     private final Heartbeat heartbeat = new Heartbeat();
 
@@ -194,6 +197,11 @@ public class DuckbatchProperties {
     /** legacyBulkUpdate's settings, kept with its code. */
     public LegacySettings getLegacy() {
         return this.legacy;
+    }
+
+    /** companyImport's settings ({@code duckbatch.import.*}), kept with its code. */
+    public ImportSettings getImport() {
+        return this.importing;
     }
 
     public Heartbeat getHeartbeat() {

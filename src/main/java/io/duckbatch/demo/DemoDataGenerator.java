@@ -8,10 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.Folders;
 import io.duckbatch.core.duckdb.StorageVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +48,82 @@ public class DemoDataGenerator {
         this.storageVersion = storageVersion;
     }
 
-    public void generate(Path file, long rows) {
+    /**
+     * Writes the demo companies as Companies House's bulk file (companies_house.sql): a
+     * {@code .csv}, a {@code .csv.gz} or a {@code .zip} holding one CSV, as the monthly
+     * download is. Written under a temporary name and moved into place.
+     */
+    public void writeCompaniesHouseFile(Path file, long rows) {
+        requireRows(rows);
+        Path target = file.toAbsolutePath().normalize();
+        String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean zip = name.endsWith(".zip");
+        Path partial = target.resolveSibling(target.getFileName() + ".writing" + (name.endsWith(".gz") ? ".csv.gz" : ".csv"));
+        Path zipped = target.resolveSibling(target.getFileName() + ".writing.zip");
+        long start = System.nanoTime();
+        try {
+            Folders.create(target.getParent());
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement statement = connection.createStatement()) {
+                statement.execute(script("postcode_regions.sql").replace("${rows}", Long.toString(rows)));
+                statement.execute(script("companies.sql").replace("${rows}", Long.toString(rows)));
+                statement.execute(script("companies_house.sql").replace("${file}", partial.toString().replace("'", "''")));
+            }
+            if (zip) {
+                String entry = target.getFileName().toString().replaceFirst("(?i)\\.zip$", ".csv");
+                try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zipped))) {
+                    out.putNextEntry(new ZipEntry(entry));
+                    Files.copy(partial, out);
+                    out.closeEntry();
+                }
+                Files.move(zipped, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            else {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        catch (SQLException | IOException ex) {
+            throw new IllegalStateException("Cannot write demo file " + target + ": " + ex.getMessage(), ex);
+        }
+        finally {
+            deleteQuietly(partial);
+            deleteQuietly(zipped);
+        }
+        log.info("Wrote {} demo companies in the Companies House format to {} in {} ms", rows, target,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Writes the demo's RTIC codes as a codes file ({@code duckbatch.scoring.codes}): header
+     * {@code rtic_code,label,keywords,sic_prefixes}, lists separated by {@code ;}.
+     */
+    public void writeCodesFile(Path file) {
+        Path target = file.toAbsolutePath().normalize();
+        try {
+            Folders.create(target.getParent());
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement statement = connection.createStatement()) {
+                statement.execute(script("rtic_codes.sql"));
+                statement.execute("COPY (SELECT rtic_code, label, array_to_string(keywords, ';') AS keywords,"
+                        + " array_to_string(sic_prefixes, ';') AS sic_prefixes FROM rtic_codes ORDER BY rtic_code) TO '"
+                        + target.toString().replace("'", "''") + "' (HEADER, DELIMITER ',')");
+            }
+        }
+        catch (SQLException | IOException ex) {
+            throw new IllegalStateException("Cannot write codes file " + target + ": " + ex.getMessage(), ex);
+        }
+        log.info("Wrote the demo's RTIC codes to {}", target);
+    }
+
+    private static void requireRows(long rows) {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(
                     "duckbatch.demo.rows must be between 1 and " + MAX_ROWS + ", was " + rows);
         }
+    }
+
+    public void generate(Path file, long rows) {
+        requireRows(rows);
         Path target = file.toAbsolutePath().normalize();
         Path partial = target.resolveSibling(target.getFileName() + ".generating");
         long start = System.nanoTime();

@@ -15,6 +15,8 @@ public final class JobCatalog {
 
     public static final String COMPANY_COPY = "companyCopy";
 
+    public static final String COMPANY_IMPORT = "companyImport";
+
     public static final String COMPANY_REGIONS = "companyRegions";
 
     public static final String COMPANY_SCORING = "companyScoring";
@@ -29,13 +31,23 @@ public final class JobCatalog {
      * @param name the job's name, {@code Job.getName()}
      * @param description one line for {@code jobs}
      * @param configuration the {@code @Configuration} class whose beans make the job
+     * @param writesSource whether the job writes the source database ({@code duckbatch.source})
+     *        instead of reading it: then a missing source is created, not generated as the demo
      */
-    public record Entry(String name, String description, String configuration) {
+    public record Entry(String name, String description, String configuration, boolean writesSource) {
+
+        public Entry(String name, String description, String configuration) {
+            this(name, description, configuration, false);
+        }
+
     }
 
     public static final List<Entry> JOBS = List.of(
             new Entry(COMPANY_COPY, "Copies companies into companies_clean inside DuckDB (ATTACH READ_ONLY + INSERT ... SELECT)",
                     "io.duckbatch.jobs.copy.CompanyCopyJobConfiguration"),
+            new Entry(COMPANY_IMPORT, "Imports the Companies House bulk file (input=<.zip, .csv, .csv.gz or glob>) into the"
+                    + " source's companies table; bad lines go to companies_rejects",
+                    "io.duckbatch.jobs.importing.CompanyImportJobConfiguration", true),
             new Entry(COMPANY_REGIONS, "Adds each company's region from postcode_regions: loaded once and joined in Java if it"
                     + " fits, else joined in SQL", "io.duckbatch.jobs.regions.CompanyRegionsJobConfiguration"),
             new Entry(COMPANY_SCORING, "Scores every company against every RTIC code in one pass (keyset reader, batch"

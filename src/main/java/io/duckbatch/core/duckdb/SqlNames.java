@@ -30,4 +30,9 @@ public final class SqlNames {
         return name;
     }
 
+    /** A quoted identifier, for names that are not plain ({@code "RegAddress.PostTown"}). */
+    public static String quote(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
 }
