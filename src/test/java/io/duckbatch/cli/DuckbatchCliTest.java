@@ -196,7 +196,7 @@ class DuckbatchCliTest {
     void anUnknownJobIsAUsageError(CapturedOutput output) {
         assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--spring.batch.job.name=noSuchJob"))
             .isEqualTo(2);
-        assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: companyCopy, companyRegions, companyScoring, legacyBulkUpdate, phoneFeatures");
+        assertThat(output.getErr()).contains("ERROR: Unknown job 'noSuchJob' (spring.batch.job.name); jobs in this build: companyCopy, companyImport, companyRegions, companyScoring, legacyBulkUpdate, phoneFeatures");
         assertThat(this.dir.resolve("source.duckdb")).doesNotExist();
     }
 

@@ -149,6 +149,8 @@ public class CsvImportTasklet implements Tasklet {
                 execute(connection, "CREATE TABLE " + building + " (" + this.columns + ")");
                 execute(connection, "CREATE TABLE " + rejectsBuilding + " (" + REJECTS_COLUMNS + ")");
                 String files = fileNames(inputs.files());
+                log.info(String.format(Locale.ROOT, "Reading %d file(s), %,d MB, into %s", inputs.files().size(),
+                        inputs.bytes() >> 20, building));
                 try (var t = this.timer.track("read")) {
                     execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM "
                             + readCsv(inputs.files(), "store_rejects=true, rejects_table='" + REJECT_ERRORS
@@ -161,7 +163,9 @@ public class CsvImportTasklet implements Tasklet {
                             + " string_agg(DISTINCT e.column_name, ', ') FILTER (WHERE e.error_type NOT IN"
                             + " ('MISSING COLUMNS', 'TOO MANY COLUMNS')),"
                             + " CASE WHEN bool_or(e.error_type = 'TOO MANY COLUMNS') THEN arg_max(e.error_message, e.column_idx)"
-                            + " ELSE arg_min(e.error_message, e.column_idx) END, any_value(e.csv_line)"
+                            + " ELSE arg_min(e.error_message, e.column_idx) END,"
+                            // DuckDB's line of a CRLF file starts with the previous line's LF.
+                            + " trim(any_value(e.csv_line), chr(13) || chr(10))"
                             + " FROM " + REJECT_ERRORS + " e JOIN " + files + " ON f.file_index = e.file_id"
                             + " GROUP BY f.file_index, f.name, e.line ORDER BY f.file_index, e.line");
                 }
@@ -171,6 +175,9 @@ public class CsvImportTasklet implements Tasklet {
                 }
                 long rejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
                 long lines = rowsRead + linesRejected;
+                if (lines == 0) {
+                    throw new CsvFormatException(this.input + " has no lines after its header; " + this.table + " is unchanged");
+                }
                 if (this.maxRejects.exceededBy(rejected, lines)) {
                     throw new CsvFormatException(tooManyRejects(connection, rejectsBuilding, rejected, lines));
                 }
@@ -191,9 +198,11 @@ public class CsvImportTasklet implements Tasklet {
 
     /**
      * Rows without a key, and every row of a repeated key but the first, move to the rejects.
-     * DuckDB's CSV reader numbers no good row, so the repeated keys' rows are read again into
-     * a table whose insertion order is the files' order; their line is left empty and their
-     * raw line rebuilt from the values read.
+     * DuckDB's CSV reader numbers no good row, and a filtered or joined scan need not keep
+     * the files' order, so the files are read again whole into a temporary table, whose
+     * insertion order is the files' order (rowid orders the lines of a key). That costs a
+     * second read, paid only by a file with such rows. Their line is left empty and their raw
+     * line rebuilt from the values read.
      */
     private void rejectRepeatedKeys(Connection connection, List<CsvFile> inputs, String building, String rejectsBuilding,
             String files) throws SQLException {
@@ -203,19 +212,20 @@ public class CsvImportTasklet implements Tasklet {
                 + this.key + " IS NULL)") == 0) {
             return;
         }
-        execute(connection, "CREATE OR REPLACE TEMP TABLE csv_repeated AS SELECT *, file_index FROM "
-                + readCsv(inputs, "ignore_errors=true") + " WHERE " + csvKeyColumn + " IS NULL OR " + csvKeyColumn
-                + " IN (" + repeatedKeys + ")");
-        // The temporary table keeps the files' order: rowid orders the lines of one key.
-        String firsts = "SELECT min(rowid) FROM csv_repeated WHERE " + csvKeyColumn + " IS NOT NULL GROUP BY " + csvKeyColumn;
+        execute(connection, "CREATE OR REPLACE TEMP TABLE csv_lines AS SELECT *, file_index FROM "
+                + readCsv(inputs, "ignore_errors=true"));
+        execute(connection, "CREATE OR REPLACE TEMP TABLE csv_repeated AS SELECT rowid AS position, * FROM csv_lines WHERE "
+                + csvKeyColumn + " IS NULL OR " + csvKeyColumn + " IN (" + repeatedKeys + ")");
+        execute(connection, "DROP TABLE csv_lines");
+        String firsts = "SELECT min(position) FROM csv_repeated WHERE " + csvKeyColumn + " IS NOT NULL GROUP BY " + csvKeyColumn;
         execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, NULL, NULL, " + CsvLayout.quoteLiteral(this.csvKey)
                 + ", CASE WHEN " + csvKeyColumn + " IS NULL THEN 'no " + this.csvKey + "' ELSE 'repeats " + this.csvKey + " '"
                 + " || " + csvKeyColumn + " || ' of an earlier line, which is kept' END, " + rawLine()
-                + " FROM csv_repeated r JOIN " + files + " USING (file_index) WHERE rowid NOT IN (" + firsts + ")"
-                + " ORDER BY rowid");
+                + " FROM csv_repeated r JOIN " + files + " USING (file_index) WHERE position NOT IN (" + firsts + ")"
+                + " ORDER BY position");
         execute(connection, "DELETE FROM " + building + " WHERE " + this.key + " IS NULL OR " + this.key + " IN ("
                 + "SELECT " + csvKeyColumn + " FROM csv_repeated)");
-        execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM csv_repeated WHERE rowid IN ("
+        execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM csv_repeated WHERE position IN ("
                 + firsts + ") ORDER BY " + csvKeyColumn);
         execute(connection, "DROP TABLE csv_repeated");
     }

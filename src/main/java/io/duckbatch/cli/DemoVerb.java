@@ -1,11 +1,10 @@
-package io.duckbatch.demo;
+package io.duckbatch.cli;
 
 import java.nio.file.Path;
 import java.util.List;
 
-import io.duckbatch.cli.Arguments;
-import io.duckbatch.cli.Verb;
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.demo.DemoDataGenerator;
 
 import org.springframework.stereotype.Component;
 
