@@ -40,7 +40,14 @@ public final class RejectsTable {
         return this.table;
     }
 
+    /** Once at a time in this process: DuckDB refuses two concurrent CREATEs of one table (the tasks of a step start together). */
     void create() {
+        synchronized (RejectsTable.class) {
+            createIfMissing();
+        }
+    }
+
+    private void createIfMissing() {
         try (Connection connection = this.target.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + this.table + " (step VARCHAR NOT NULL, key VARCHAR NOT NULL,"
                     + " phase VARCHAR NOT NULL, reason VARCHAR, exception_class VARCHAR NOT NULL, row_json VARCHAR,"
