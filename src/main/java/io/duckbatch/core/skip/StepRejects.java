@@ -249,7 +249,14 @@ public final class StepRejects<I, O> implements SkipPolicy, SkipListener<I, O>, 
         private void isolate(Chunk<? extends O> chunk, Exception failure) throws Exception {
             List<List<Object>> keys = rowsByKey(chunk);
             List<Object> written = new ArrayList<>();
-            split(keys, 0, keys.size(), failure, written);
+            try {
+                split(keys, 0, keys.size(), failure, written);
+            }
+            catch (TooManyRejectsException ex) {
+                // The pieces written before stay committed, but Spring Batch counts no write of a failed chunk.
+                run().execution.setWriteCount(run().execution.getWriteCount() + written.size());
+                throw ex;
+            }
             // What Spring Batch counts as written and hands to the write listeners: the rows written.
             Chunk<O> items = (Chunk<O>) chunk;
             items.clear();
