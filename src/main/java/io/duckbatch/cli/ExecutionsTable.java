@@ -16,7 +16,7 @@ final class ExecutionsTable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private static final String ROW = "%6s  %-18s %-10s %-19s  %-19s  %12s %12s %9s  %s%n";
+    private static final String ROW = "%6s  %-18s %-10s %-19s  %-19s  %12s %12s %8s %9s  %s%n";
 
     private ExecutionsTable() {
     }
@@ -24,12 +24,13 @@ final class ExecutionsTable {
     static String format(List<JobExecution> executions) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, ROW, "id", "job", "status", "start", "end", "read", "written",
-                "duration", "parameters"));
+                "skipped", "duration", "parameters"));
         for (JobExecution execution : executions) {
             out.append(String.format(Locale.ROOT, ROW, execution.getId(), execution.getJobInstance().getJobName(),
                     execution.getStatus(), time(execution.getStartTime()), time(execution.getEndTime()),
                     String.format(Locale.ROOT, "%,d", WorkingSteps.rowsRead(execution)),
-                    String.format(Locale.ROOT, "%,d", WorkingSteps.rowsWritten(execution)), duration(execution),
+                    String.format(Locale.ROOT, "%,d", WorkingSteps.rowsWritten(execution)),
+                    String.format(Locale.ROOT, "%,d", WorkingSteps.rowsSkipped(execution)), duration(execution),
                     parameters(execution)));
         }
         return out.toString();

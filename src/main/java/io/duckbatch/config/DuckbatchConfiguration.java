@@ -92,7 +92,7 @@ public class DuckbatchConfiguration {
             DuckbatchProperties properties) {
         return new StepRecipes(jobRepository, transactionManager, stepTimers, phaseMeters, progressMeters,
                 partitionTaskExecutor, new StepRecipes.Defaults(properties.getChunkSize(), properties.getPageSize(),
-                        properties.getConcurrency(), properties.getProgressInterval()));
+                        properties.getConcurrency(), properties.getProgressInterval(), properties.getSkipLimit()));
     }
 
     @Bean

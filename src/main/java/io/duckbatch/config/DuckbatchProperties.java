@@ -39,6 +39,13 @@ public class DuckbatchProperties {
     /** Rows per keyset page query. */
     private int pageSize = 50_000;
 
+    /**
+     * Rows a chunk step may reject into its job's dead-letter table {@code <job>_rejects}
+     * (the transformer or the writer failed on them) before the step fails; per step
+     * execution (each task counts its own). 0: the first bad row fails the step.
+     */
+    private long skipLimit = 100;
+
     /** Tasks (partitions) of a job run at once; default: the number of cores. */
     private int concurrency = Runtime.getRuntime().availableProcessors();
 
@@ -133,6 +140,17 @@ public class DuckbatchProperties {
 
     public void setPageSize(int pageSize) {
         this.pageSize = atLeastOne("duckbatch.page-size", pageSize);
+    }
+
+    public long getSkipLimit() {
+        return this.skipLimit;
+    }
+
+    public void setSkipLimit(long skipLimit) {
+        if (skipLimit < 0) {
+            throw new IllegalArgumentException("duckbatch.skip-limit must be 0 (no row rejected) or more, was " + skipLimit);
+        }
+        this.skipLimit = skipLimit;
     }
 
     public int getConcurrency() {

@@ -7,6 +7,8 @@ import java.util.function.Function;
 
 import io.duckbatch.core.process.BatchTransformer;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.skip.DeadLetters;
+import io.duckbatch.core.skip.StepRejects;
 import io.duckbatch.core.timing.PhaseMeters;
 import io.duckbatch.core.timing.PhaseTimingListener;
 import io.duckbatch.core.timing.ProgressListener;
@@ -60,10 +62,11 @@ public final class StepRecipes {
 
     /**
      * What every step of the application shares: its chunk size unless a step sets one, the
-     * rows per keyset page its readers ask for, the tasks run at once, and the least time
-     * between two progress lines.
+     * rows per keyset page its readers ask for, the tasks run at once, the least time
+     * between two progress lines, and the rows a step with dead letters may reject before it
+     * fails ({@code duckbatch.skip-limit}; 0: none, the first bad row fails the step).
      */
-    public record Defaults(int chunkSize, int pageSize, int concurrency, Duration progressInterval) {
+    public record Defaults(int chunkSize, int pageSize, int concurrency, Duration progressInterval, long skipLimit) {
 
         public Defaults {
             requireAtLeastOne("chunk size", chunkSize);
@@ -72,6 +75,14 @@ public final class StepRecipes {
             if (progressInterval == null || progressInterval.isNegative()) {
                 throw new IllegalArgumentException("StepRecipes needs a progress interval of zero or more, was " + progressInterval);
             }
+            if (skipLimit < 0) {
+                throw new IllegalArgumentException("StepRecipes needs a skip limit of zero or more, was " + skipLimit);
+            }
+        }
+
+        /** No step rejects a row: the first bad row fails its step. */
+        public Defaults(int chunkSize, int pageSize, int concurrency, Duration progressInterval) {
+            this(chunkSize, pageSize, concurrency, progressInterval, 0);
         }
 
     }
@@ -167,6 +178,8 @@ public final class StepRecipes {
 
         private boolean itemsAreBatches;
 
+        private DeadLetters<I, O> deadLetters;
+
         private final List<StepExecutionListener> listeners = new ArrayList<>();
 
         private ChunkRecipe(String name, int chunkSize) {
@@ -205,6 +218,18 @@ public final class StepRecipes {
             return this;
         }
 
+        /**
+         * Rows that make the transformer or the writer throw go to the job's dead-letter table
+         * {@code <job>_rejects} in {@code letters}' target instead of failing the step, up to
+         * the skip limit of the defaults ({@code duckbatch.skip-limit}) per step execution;
+         * the rule and the restart contract are {@link StepRejects}'. With a limit of 0 the
+         * step is built as without dead letters.
+         */
+        public ChunkRecipe<I, O> deadLetters(DeadLetters<I, O> letters) {
+            this.deadLetters = letters;
+            return this;
+        }
+
         /** A listener of this step's own, e.g. one that prepares the destination before the writer opens. */
         public ChunkRecipe<I, O> listener(StepExecutionListener listener) {
             this.listeners.add(listener);
@@ -216,7 +241,11 @@ public final class StepRecipes {
                 throw new IllegalStateException("Step " + this.name + " needs reader(run -> ...), transformer(run -> ...)"
                         + " and writer(run -> ...)");
             }
-            Function<StepRun, ? extends BatchTransformer<I, O>> transformer = this.transformer;
+            StepRejects<I, O> rejects = rejects();
+            Function<StepRun, ? extends BatchTransformer<I, O>> transformer = (rejects == null) ? this.transformer
+                    : run -> rejects.guard(this.transformer.apply(run));
+            Function<StepRun, ? extends ItemStreamWriter<O>> writer = (rejects == null) ? this.writer
+                    : run -> rejects.guard(this.writer.apply(run));
             ChunkOrientedStepBuilder<I, O> step = new StepBuilder(this.name, StepRecipes.this.jobRepository)
                 .<I, O>chunk(this.chunkSize)
                 .transactionManager(StepRecipes.this.transactionManager)
@@ -228,8 +257,11 @@ public final class StepRecipes {
                         .timer(run.timer())
                         .build();
                 }))
-                .writer(PerStepExecution.writer(execution -> this.writer.apply(run(execution))))
+                .writer(PerStepExecution.writer(execution -> writer.apply(run(execution))))
                 .listener(phaseTiming());
+            if (rejects != null) {
+                step.faultTolerant().skipPolicy(rejects).listener((StepListener) rejects);
+            }
             if (this.rowsToReadKey != null) {
                 step.listener(progressListener(this.rowsToReadKey));
             }
@@ -238,6 +270,17 @@ public final class StepRecipes {
             }
             this.listeners.forEach(step::listener);
             return step.build();
+        }
+
+        private StepRejects<I, O> rejects() {
+            if (this.deadLetters == null || StepRecipes.this.defaults.skipLimit() == 0) {
+                return null;
+            }
+            if (this.deadLetters.batches() != this.itemsAreBatches) {
+                throw new IllegalStateException("Step " + this.name + ": dead letters of batch rows"
+                        + " (DeadLetters.ofBatchRows) go with itemsAreBatches(), dead letters of rows (DeadLetters.of) without");
+            }
+            return new StepRejects<>(this.deadLetters, StepRecipes.this.defaults.skipLimit(), StepRecipes.this.progressMeters);
         }
 
     }

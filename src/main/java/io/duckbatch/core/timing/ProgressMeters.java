@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -13,7 +14,8 @@ import io.micrometer.core.instrument.Tags;
  * {@code duckbatch.step.rows.done}, {@code duckbatch.step.rows.planned} (the rows this run has
  * to read) and {@code duckbatch.step.rows.per.second}. A step run again in the same process
  * reuses its gauges; they keep the last values after the step ends. (Not "total": Prometheus
- * reserves the {@code _total} suffix for counters.)
+ * reserves the {@code _total} suffix for counters.) And one counter,
+ * {@code duckbatch.step.rows.skipped}: rows a step rejected into its job's dead-letter table.
  */
 public class ProgressMeters {
 
@@ -22,6 +24,8 @@ public class ProgressMeters {
     public static final String ROWS_PLANNED = "duckbatch.step.rows.planned";
 
     public static final String ROWS_PER_SECOND = "duckbatch.step.rows.per.second";
+
+    public static final String ROWS_SKIPPED = "duckbatch.step.rows.skipped";
 
     private final MeterRegistry registry;
 
@@ -35,6 +39,14 @@ public class ProgressMeters {
     /** The progress holder of one step; registers its gauges the first time. */
     public Progress forStep(String job, String step) {
         return this.steps.computeIfAbsent(List.of(job, step), key -> register(job, step));
+    }
+
+    /** The counter of rows the step rejected (dead-lettered instead of failing); the same one each time. */
+    public Counter skipped(String job, String step) {
+        return Counter.builder(ROWS_SKIPPED)
+            .description("Rows a duckbatch step rejected into its job's dead-letter table <job>_rejects")
+            .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
+            .register(this.registry);
     }
 
     private Progress register(String job, String step) {

@@ -26,6 +26,11 @@ public final class WorkingSteps {
         return sum(execution, StepExecution::getWriteCount);
     }
 
+    /** Rows the execution's working steps rejected into the job's dead-letter table (skips). */
+    public static long rowsSkipped(JobExecution execution) {
+        return sum(execution, StepExecution::getSkipCount);
+    }
+
     /** How many of the execution's tasks a stop reached before their first chunk. */
     public static long notStarted(JobExecution execution) {
         return of(execution).filter(WorkingSteps::notStarted).count();

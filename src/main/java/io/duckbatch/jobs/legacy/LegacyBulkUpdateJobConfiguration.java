@@ -5,6 +5,7 @@ import java.util.List;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.SimplerTimer;
@@ -25,7 +26,8 @@ import org.springframework.context.annotation.Configuration;
  * one {@code UPDATE ... FROM} a staged table. The reader pages through the same table it
  * updates; its work predicate does not depend on the status, and the update is idempotent,
  * so resuming from the reader's ExecutionContext position is correct even when a chunk
- * committed to DuckDB was not recorded in the job repository.
+ * committed to DuckDB was not recorded in the job repository. A company the rule or the
+ * update fails on goes to {@code legacyBulkUpdate_rejects} (up to {@code duckbatch.skip-limit}).
  */
 @Configuration(proxyBeanMethods = false)
 public class LegacyBulkUpdateJobConfiguration {
@@ -56,6 +58,7 @@ public class LegacyBulkUpdateJobConfiguration {
             .reader(run -> reader(targetDatabase, legacy, steps.defaults().pageSize(), run.timer()))
             .transformer(run -> new StatusRule())
             .writer(run -> writer(targetDatabase, run.timer()))
+            .deadLetters(DeadLetters.of(targetDatabase, LegacyCompany::companyNumber, StatusChange::companyNumber))
             .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
             .build();
     }

@@ -16,6 +16,7 @@ import io.duckbatch.core.load.LoadOnceDecider;
 import io.duckbatch.core.load.LoadedRows;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
+import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.write.AppenderItemWriter;
@@ -34,7 +35,8 @@ import org.springframework.context.annotation.Configuration;
  * lookup: when it fits in half the free heap it is loaded once and the join happens in Java
  * (step {@code regionsInJava}, a map lookup per company); otherwise the join is pushed into
  * SQL (step {@code regionsInSql}, one statement in DuckDB). Both write the same
- * {@code company_regions(company_number, postcode, region)}.
+ * {@code company_regions(company_number, postcode, region)}. In Java, a company the join or
+ * the append fails on goes to {@code companyRegions_rejects} (up to {@code duckbatch.skip-limit}).
  */
 @Configuration(proxyBeanMethods = false)
 public class CompanyRegionsJobConfiguration {
@@ -105,6 +107,7 @@ public class CompanyRegionsJobConfiguration {
                 .binder((region, row) -> row.append(region.companyNumber()).append(region.postcode()).append(region.region()))
                 .timer(run.timer())
                 .build())
+            .deadLetters(DeadLetters.of(targetDatabase, CompanyPostcode::companyNumber, CompanyRegion::companyNumber))
             .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
             .listener(createTable(targetDatabase))
             .build();

@@ -13,6 +13,7 @@ import io.duckbatch.core.keyset.KeyRangePartitioner;
 import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
+import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.RowBatchCounts;
 import io.duckbatch.core.step.StepRecipes;
@@ -142,6 +143,8 @@ public class CompanyScoringJobConfiguration {
             })
             .writer(run -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, run.timer())))
             .itemsAreBatches()
+            // A batch the scorer fails on is scored again company by company: only the failing companies are rejected.
+            .deadLetters(DeadLetters.ofBatchRows(targetDatabase, Company::companyNumber, RticScore::companyNumber))
             .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
             .build();
     }
