@@ -52,7 +52,8 @@ class PackageDependenciesTest {
             "core.resume", Set.of("core.duckdb", "core.keyset"),
             "core.read", Set.of("core.keyset", "core.resume", "core.timing"),
             "core.load", Set.of("core.keyset", "core.duckdb", "core.timing"),
-            "core.sql", Set.of("core.keyset", "core.resume", "core.timing", "core.duckdb"));
+            "core.sql", Set.of("core.keyset", "core.resume", "core.timing", "core.duckdb"),
+            "core.csv", Set.of("core.duckdb", "core.timing"));
 
     /** Package (relative to {@code io.duckbatch}, {@code ""} for the root) to the packages it imports. */
     private static final Map<String, Set<String>> imports = new TreeMap<>();
