@@ -1,0 +1,98 @@
+package io.duckbatch.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.duckbatch.DuckbatchApplication;
+
+/**
+ * A duckbatch child JVM frozen with SIGSTOP at the first output line holding a marker, so
+ * that a test can kill it (SIGKILL) at a known point of its work without depending on how
+ * fast it runs: a shell forked beforehand stops the child as soon as the line is read.
+ */
+public final class FrozenChild {
+
+    /** Only ends a broken case; a working one never comes near it. */
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
+    private final Process process;
+
+    private final List<String> lines;
+
+    private FrozenChild(Process process, List<String> lines) {
+        this.process = process;
+        this.lines = lines;
+    }
+
+    /** {@code java -cp <this classpath> DuckbatchApplication args...} */
+    public static List<String> duckbatch(List<String> args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                DuckbatchApplication.class.getName()));
+        command.addAll(args);
+        return command;
+    }
+
+    /** Starts {@code command} and returns once it is stopped at its first line containing {@code marker}. */
+    public static FrozenChild startAndFreezeAt(List<String> command, String marker) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process stopper = new ProcessBuilder("bash", "-c", "read -r _ && kill -STOP " + process.pid()).start();
+        List<String> lines = new ArrayList<>();
+        CompletableFuture<Void> frozen = new CompletableFuture<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    if (!frozen.isDone() && line.contains(marker)) {
+                        try (OutputStream go = stopper.getOutputStream()) {
+                            go.write('\n');
+                        }
+                        stopper.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                        frozen.complete(null);
+                    }
+                }
+            }
+            catch (Exception ex) {
+                frozen.completeExceptionally(ex);
+            }
+            frozen.completeExceptionally(new IllegalStateException("the child ended before a line with '" + marker + "'"));
+        });
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            frozen.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            process.destroyForcibly();
+            throw new AssertionError("no line with '" + marker + "'; output: " + lines, ex);
+        }
+        return new FrozenChild(process, lines);
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    public void kill() throws Exception {
+        Process killer = new ProcessBuilder("kill", "-KILL", Long.toString(this.process.pid())).start();
+        killer.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        if (!this.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the child survived SIGKILL");
+        }
+    }
+
+    /** What it printed up to now. */
+    public String output() {
+        synchronized (this.lines) {
+            return String.join("\n", this.lines);
+        }
+    }
+
+}
