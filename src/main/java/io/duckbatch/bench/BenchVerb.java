@@ -1,5 +1,7 @@
 package io.duckbatch.bench;
 
+import java.util.List;
+
 import io.duckbatch.cli.Arguments;
 import io.duckbatch.cli.Verb;
 import io.duckbatch.config.DuckbatchProperties;
@@ -37,6 +39,15 @@ class BenchVerb implements Verb {
 
     @Override
     public int run(Arguments args) throws Exception {
+        if (args.operands().equals(List.of("import"))) {
+            new ImportBenchmark(this.properties.getDataDir().resolve("bench"), this.demoDataGenerator,
+                    this.properties.storageVersionOfNewFiles(), System.out, applicationClass())
+                .run(args.count("rows", 2_000_000), (int) args.count("rounds", 3));
+            return 0;
+        }
+        if (!args.operands().isEmpty()) {
+            throw new Arguments.UsageException("bench takes no operand or 'import', was " + args.operands());
+        }
         long rows = args.count("rows", 2_000_000);
         if (rows > DemoDataGenerator.MAX_ROWS) {
             throw new Arguments.UsageException("--rows takes at most " + DemoDataGenerator.MAX_ROWS + ", was " + rows);

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-import io.duckbatch.cli.ConsoleLogFilter;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.StorageVersion;
@@ -29,17 +27,10 @@ import io.duckbatch.jobs.scoring.CompanyScoringJobConfiguration;
 import io.duckbatch.jobs.scoring.RticScore;
 import io.duckbatch.jobs.scoring.ScoringSql;
 
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import org.springframework.batch.infrastructure.item.ItemWriter;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.context.logging.LoggingApplicationListener;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -84,7 +75,7 @@ public class ScoringBenchmark {
 
     private final List<Result> results = new ArrayList<>();
 
-    private int runs;
+    private final ContextJobRunner jobs;
 
     /** One measured mode; {@code note} says when it ran on a subset and its rate was scaled. */
     record Result(String mode, long rows, double seconds, ProcessUsage.Usage usage, long peakHeapBytes, String note) {
@@ -99,12 +90,9 @@ public class ScoringBenchmark {
 
     }
 
-    /** The application each mode runs in, a context of its own. */
-    private final Class<?> application;
-
     public ScoringBenchmark(Path dir, DemoDataGenerator generator, StorageVersion storageVersion, int concurrency,
             int pageSize, PrintStream out, Class<?> application) {
-        this.application = application;
+        this.jobs = new ContextJobRunner(application, dir.resolve("runs"), storageVersion);
         this.dir = dir;
         this.generator = generator;
         this.storageVersion = storageVersion;
@@ -213,43 +201,13 @@ public class ScoringBenchmark {
         return result;
     }
 
-    /**
-     * Runs a job in a context of its own (as {@code java -jar ... run <job>} would), with its
-     * own target and an in-memory job repository; the time is the job execution's, the usage
-     * the run's, both without the context's start and close. It logs through this process's
-     * logging, its lines (per task) to the log file only: the bench prints one line per mode.
-     */
+    /** Runs a job in a context of its own on a fresh target: its rows are every company against every code. */
     private Measured runJob(String job, Path source, String... extra) throws Exception {
-        Path target = freshTarget(job);
-        List<String> args = new ArrayList<>(List.of("run", job, "--duckbatch.data-dir=" + this.dir.resolve("runs"),
-                "--duckbatch.source=" + source, "--duckbatch.target=" + target,
-                "--duckbatch.storage-version=" + this.storageVersion.duckdbName(),
-                "--duckbatch.concurrency=" + this.concurrency, "--duckbatch.page-size=" + this.pageSize,
-                "--duckbatch.progress-interval=1h", "--management.server.port=-1",
-                "--spring.datasource.url=jdbc:h2:mem:duckbatch-bench-" + (++this.runs) + ";DB_CLOSE_DELAY=-1"));
+        List<String> args = new ArrayList<>(List.of("--duckbatch.source=" + source, "--duckbatch.target=" + freshTarget(job),
+                "--duckbatch.concurrency=" + this.concurrency, "--duckbatch.page-size=" + this.pageSize));
         args.addAll(Arrays.asList(extra));
-        SpringApplication application = new SpringApplication(this.application);
-        application.setWebApplicationType(WebApplicationType.NONE);
-        // Its own logging would be set up anew for its data dir, and on the console.
-        application.setListeners(application.getListeners()
-            .stream()
-            .filter(listener -> !(listener instanceof LoggingApplicationListener))
-            .toList());
-        JobRunUsage usage = new JobRunUsage();
-        application.addListeners(usage);
-        double seconds;
-        try (ConsoleLogFilter.Handle logFileOnly = ConsoleLogFilter.logFileOnly();
-                ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
-            JobRepository repository = context.getBean(JobRepository.class);
-            JobExecution execution = repository.getLastJobExecution(repository.getLastJobInstance(job));
-            if (execution == null || execution.getStatus() != BatchStatus.COMPLETED) {
-                throw new IllegalStateException("bench: " + job + " did not complete on " + source + " ("
-                        + ((execution != null) ? execution.getStatus() + ", " + execution.getExitStatus().getExitDescription() : "no execution") + ")");
-            }
-            seconds = Duration.between(execution.getStartTime(), execution.getEndTime()).toNanos() / 1e9;
-        }
-        // Rows scored: every company against every code, whether tasks are codes or key ranges.
-        return new Measured(scoredRows(source), seconds, usage.usage());
+        ContextJobRunner.Run run = this.jobs.run(job, args);
+        return new Measured(scoredRows(source), run.seconds(), run.usage());
     }
 
     private Measured runSql(Path source) throws Exception {

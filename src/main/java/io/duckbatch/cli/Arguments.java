@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Arguments(List<String> words, boolean help, Map<String, Long> counts) {
 
-    private static final List<String> COUNTS = List.of("limit", "rows", "keyset-rows");
+    private static final List<String> COUNTS = List.of("limit", "rows", "keyset-rows", "rounds");
 
     static Arguments parse(String[] args) {
         List<String> words = new ArrayList<>();

@@ -72,6 +72,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               executions [job] [--limit N]  recent executions, newest first (default 20)
               jobs                       the jobs in this build
               bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
+              bench import [--rows N]    companyImport against DuckDB's bare read_csv of the same file
               demo companies-house <file> [--rows N] | demo rtic-codes <file>
                                          write demo data as the files users bring (the bulk file, a codes file)
             --name=value sets any property (see README); '<verb> --help' explains a verb.
@@ -110,7 +111,11 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     against OFFSET paging on a table of --keyset-rows rows (default 10,000,000). Prints a
                     line per mode, a table and 'ratio <name> <x>' lines; the runs' own lines (per task) go
                     to <data-dir>/duckbatch.log. Work files go to <data-dir>/bench; the generated sources
-                    stay there for the next run.""");
+                    stay there for the next run.
+                    bench import [--rows N] [--rounds R] instead writes N demo companies (default 2,000,000) in
+                    the Companies House format and imports them R times (default 3) with companyImport,
+                    alternating with DuckDB's bare CREATE TABLE AS SELECT * FROM read_csv of the same file;
+                    prints the medians and 'ratio import_vs_read_csv <x>'.""");
 
     /** Spring Batch's failure of a partitioned step whose tasks failed: each task's own cause says more. */
     private static final String PARTITION_FAILED = "Partition handler returned an unsuccessful step";
