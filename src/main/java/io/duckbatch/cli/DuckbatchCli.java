@@ -333,7 +333,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             recorded.add(option + then);
         }
         if (recorded.isEmpty()) {
-            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.jobOperator.restart(execution)));
+            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.launcher.restart(execution)));
         }
         log.info("Execution {} ran with {}: restarting it with those", execution.getId(),
                 String.join(" ", recorded).replace("--duckbatch.", ""));

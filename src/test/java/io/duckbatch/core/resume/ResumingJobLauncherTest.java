@@ -3,6 +3,7 @@ package io.duckbatch.core.resume;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,7 +58,7 @@ class ResumingJobLauncherTest {
         this.batch = TestBatch.on(this.repository);
         this.owners = new ExecutionOwnerRegistry(this.batch.dataSource(), "BATCH_", Duration.ofHours(1), Duration.ofMinutes(10));
         this.owners.createTableIfMissing();
-        this.launcher = new ResumingJobLauncher(this.batch.jobOperator(), this.batch.jobRepository(), this.owners);
+        this.launcher = new ResumingJobLauncher(this.batch.jobOperator(), this.batch.jobRepository(), this.owners, List.of());
         this.job = this.batch.register(new JobBuilder("resumable", this.batch.jobRepository()).listener(this.owners)
             .start(new StepBuilder("first", this.batch.jobRepository()).tasklet((contribution, chunk) -> {
                 this.firstRuns.incrementAndGet();
