@@ -94,10 +94,14 @@ public class ResumingJobLauncher {
      * unchanged ({@link RecordedInputs#requireUnchanged}).
      */
     public JobExecution restart(JobExecution execution) throws Exception {
+        requireInputsUnchanged(execution);
+        return this.jobOperator.restart(execution);
+    }
+
+    private void requireInputsUnchanged(JobExecution execution) {
         for (RecordedInputs input : inputsOf(execution.getJobInstance().getJobName())) {
             input.requireUnchanged(execution);
         }
-        return this.jobOperator.restart(execution);
     }
 
     /**
@@ -130,9 +134,10 @@ public class ResumingJobLauncher {
         }
         BatchStatus status = lastExecution.getStatus();
         if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+            requireInputsUnchanged(lastExecution);
             log.info("Resuming {} execution {} ({}, run {})", job, lastExecution.getId(), status,
                     lastExecution.getJobParameters().getLong(RUN_ID));
-            return Optional.of(restart(lastExecution));
+            return Optional.of(this.jobOperator.restart(lastExecution));
         }
         return Optional.empty();
     }
