@@ -8,6 +8,9 @@ import javax.sql.DataSource;
 
 import io.duckbatch.core.resume.RecordedInputs;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -38,6 +41,8 @@ class ScoringCodes implements RecordedInputs {
 
     static final String COUNT = "scoring.codes.count";
 
+    private static final Logger log = LoggerFactory.getLogger(ScoringCodes.class);
+
     private final ScoringSettings settings;
 
     ScoringCodes(ScoringSettings settings) {
@@ -55,6 +60,7 @@ class ScoringCodes implements RecordedInputs {
             return new JobParameters();
         }
         RticCodesFile file = RticCodesFile.read(this.settings.getCodes(), SETTING);
+        log.info("Scoring against codes file {}: {} codes, sha256 {}", file.path(), file.codes().size(), file.sha256());
         return new JobParametersBuilder().addString(FILE, file.path().toString(), false)
             .addString(SHA256, file.sha256(), false)
             .addLong(COUNT, (long) file.codes().size(), false)
@@ -77,9 +83,9 @@ class ScoringCodes implements RecordedInputs {
         }
         String sha256 = RticCodesFile.sha256Of(Path.of(then));
         if (!recorded.getString(SHA256, "").equals(sha256)) {
-            throw new IllegalStateException("Codes file " + then + ((sha256 != null) ? " changed" : " is gone")
-                    + " since execution " + execution.getId()
-                    + " started (it scored with " + recorded.getLong(COUNT) + " codes, sha256 " + recorded.getString(SHA256)
+            throw new IllegalStateException("Codes file " + then + ((sha256 != null) ? " changed since" : " is missing or"
+                    + " unreadable since") + " execution " + execution.getId() + " started (it scored with "
+                    + recorded.getLong(COUNT) + " codes, sha256 " + recorded.getString(SHA256)
                     + "). Restore the file to resume, or start afresh with the file as it is: " + afresh(execution, then));
         }
     }
