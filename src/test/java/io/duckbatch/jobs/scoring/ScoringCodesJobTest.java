@@ -39,6 +39,9 @@ class ScoringCodesJobTest {
     @TempDir
     static Path shared;
 
+    /** The demo source: companies and rtic_codes. */
+    private static Path demo;
+
     /** The demo's companies without an rtic_codes table: the codes can only come from the file. */
     private static Path companiesOnly;
 
@@ -53,7 +56,7 @@ class ScoringCodesJobTest {
 
     @BeforeAll
     static void demo() throws Exception {
-        Path demo = shared.resolve("demo.duckdb");
+        demo = shared.resolve("demo.duckdb");
         new DemoDataGenerator().generate(demo, COMPANIES);
         demoExpected = ExpectedScores.compute(demo, 0.5);
         try (DuckDbDataSource database = DuckDbDataSource.readOnly(demo)) {
@@ -97,6 +100,16 @@ class ScoringCodesJobTest {
         assertThat(run("--duckbatch.scoring.codes=" + codes, "--duckbatch.scoring.mode=" + mode,
                 "--duckbatch.scoring.range-size=3000")).isZero();
         assertThat(scores()).isEqualTo(demoExpected);
+    }
+
+    /** {@code demo rtic-codes <file>} writes the demo source's codes as a codes file. */
+    @Test
+    void theDemoCodesFileHoldsTheDemoSourcesCodes() throws Exception {
+        Path file = this.dir.resolve("demo-codes.csv");
+        new DemoDataGenerator().writeCodesFile(file);
+        try (DuckDbDataSource database = DuckDbDataSource.readOnly(demo)) {
+            assertThat(RticCodesFile.read(file, ScoringCodes.SETTING).codes()).isEqualTo(RticCodes.all(database));
+        }
     }
 
     /** A bad file stops the run before it starts: one line, no execution, the target as it was. */
