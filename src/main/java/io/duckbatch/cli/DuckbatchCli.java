@@ -86,7 +86,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     given. If the job's last instance with the same parameters FAILED, was STOPPED, or was
                     left STARTED by a process that is gone, that instance is resumed instead.""",
             "restart", "usage: java -jar duckbatch.jar restart <executionId>\nRestarts a FAILED or STOPPED execution on the "
-                    + "source and target it recorded; completed tasks are skipped, an interrupted one resumes where its output ends.",
+                    + "source and target (and companyScoring's codes file) it recorded; completed tasks are skipped, an interrupted one resumes where its output ends.",
             "stop", "usage: java -jar duckbatch.jar stop <executionId>\nAsks a running execution to stop after its "
                     + "current chunk; it ends STOPPED and can be restarted.",
             "abandon", "usage: java -jar duckbatch.jar abandon <executionId>\nMarks a STOPPED or FAILED execution "
@@ -338,7 +338,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             recorded.add(option + then);
         }
         if (recorded.isEmpty()) {
-            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.jobOperator.restart(execution)));
+            return this.gracefulShutdown.getObject().launchAndReport(() -> report(this.launcher.restart(execution)));
         }
         log.info("Execution {} ran with {}: restarting it with those", execution.getId(),
                 String.join(" ", recorded).replace("--duckbatch.", ""));

@@ -8,10 +8,12 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
+import io.duckbatch.core.resume.RecordedInputs;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -154,8 +156,8 @@ public class JobRepositoryConfiguration {
 
     @Bean
     ResumingJobLauncher resumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository,
-            ExecutionOwnerRegistry executionOwners) {
-        return new ResumingJobLauncher(jobOperator, jobRepository, executionOwners);
+            ExecutionOwnerRegistry executionOwners, ObjectProvider<RecordedInputs> recordedInputs) {
+        return new ResumingJobLauncher(jobOperator, jobRepository, executionOwners, recordedInputs.orderedStream().toList());
     }
 
 }

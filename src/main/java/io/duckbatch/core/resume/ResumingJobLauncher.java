@@ -1,6 +1,7 @@
 package io.duckbatch.core.resume;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -25,6 +26,10 @@ import org.springframework.batch.core.repository.JobRepository;
  * last execution did not complete, that instance is restarted (its completed steps and
  * partitions are skipped by Spring Batch); an execution left running by a process that is
  * gone is recovered first. Otherwise a new instance starts with the next {@code run.id}.
+ * <p>
+ * A job's {@link RecordedInputs} are recorded with each new instance and checked before
+ * one of its executions is resumed, here or by {@link #restart}: a resumed execution reads
+ * what the run it continues read, or is refused with one line saying how to start afresh.
  */
 public class ResumingJobLauncher {
 
@@ -38,10 +43,15 @@ public class ResumingJobLauncher {
 
     private final ExecutionOwnerRegistry owners;
 
-    public ResumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnerRegistry owners) {
+    private final List<RecordedInputs> inputs;
+
+    /** @param inputs the recorded inputs of the jobs this launcher starts (none: nothing recorded or checked) */
+    public ResumingJobLauncher(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnerRegistry owners,
+            List<RecordedInputs> inputs) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.owners = owners;
+        this.inputs = List.copyOf(inputs);
     }
 
     /**
@@ -63,9 +73,35 @@ public class ResumingJobLauncher {
                 }
             }
         }
-        JobParameters next = new JobParametersBuilder(parameters).addLong(RUN_ID, nextRunId).toJobParameters();
+        JobParametersBuilder next = new JobParametersBuilder(parameters).addLong(RUN_ID, nextRunId);
+        for (RecordedInputs input : inputsOf(job.getName())) {
+            JobParameters recorded = input.record();
+            for (JobParameter<?> parameter : recorded) {
+                if (parameters.getParameter(parameter.name()) != null) {
+                    // It would be replaced by what the settings say, and the run would record a lie.
+                    throw new IllegalArgumentException("Job parameter '" + parameter.name() + "' is recorded from the"
+                            + " settings by " + job.getName() + ": name the parameter otherwise");
+                }
+            }
+            next.addJobParameters(recorded);
+        }
         log.info("Starting {} run {} with {}", job.getName(), nextRunId, describe(parameters));
-        return this.jobOperator.start(job, next);
+        return this.jobOperator.start(job, next.toJobParameters());
+    }
+
+    /**
+     * Restarts a FAILED or STOPPED execution, once its job's recorded inputs are found
+     * unchanged ({@link RecordedInputs#requireUnchanged}).
+     */
+    public JobExecution restart(JobExecution execution) throws Exception {
+        requireInputsUnchanged(execution);
+        return this.jobOperator.restart(execution);
+    }
+
+    private void requireInputsUnchanged(JobExecution execution) {
+        for (RecordedInputs input : inputsOf(execution.getJobInstance().getJobName())) {
+            input.requireUnchanged(execution);
+        }
     }
 
     /**
@@ -98,11 +134,16 @@ public class ResumingJobLauncher {
         }
         BatchStatus status = lastExecution.getStatus();
         if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+            requireInputsUnchanged(lastExecution);
             log.info("Resuming {} execution {} ({}, run {})", job, lastExecution.getId(), status,
                     lastExecution.getJobParameters().getLong(RUN_ID));
             return Optional.of(this.jobOperator.restart(lastExecution));
         }
         return Optional.empty();
+    }
+
+    private List<RecordedInputs> inputsOf(String job) {
+        return this.inputs.stream().filter(input -> input.jobName().equals(job)).toList();
     }
 
     private static boolean sameIdentity(JobParameters previous, JobParameters requested) {

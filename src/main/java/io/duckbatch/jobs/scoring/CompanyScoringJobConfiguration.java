@@ -87,7 +87,16 @@ public class CompanyScoringJobConfiguration {
             .build();
     }
 
-    /** Fails on a bad source before anything is written to the target. */
+    /** The codes file, recorded with each run and checked before a run is resumed. */
+    @Bean
+    ScoringCodes scoringCodes(ScoringSettings scoring) {
+        return new ScoringCodes(scoring);
+    }
+
+    /**
+     * Fails on a bad source before anything is written to the target (a codes file was
+     * checked before the run started, see {@link ScoringCodes}).
+     */
     @Bean
     Step checkScoringInputs(StepRecipes steps, DuckDbDataSource sourceDatabase) {
         return steps.check("checkScoringInputs", (contribution, chunkContext) -> {
@@ -95,7 +104,9 @@ public class CompanyScoringJobConfiguration {
                 COMPANIES.verify(connection, sourceDatabase.toString());
                 COMPANIES.requireUniqueKeys(connection, sourceDatabase.toString());
                 TableCheck.requireColumns(connection, sourceDatabase.toString(), "companies", List.of("sic_codes"));
-                RticCodes.verify(connection, sourceDatabase.toString());
+                if (!ScoringCodes.fromFile(chunkContext.getStepContext().getStepExecution().getJobParameters())) {
+                    RticCodes.verify(connection, sourceDatabase.toString());
+                }
             }
             return RepeatStatus.FINISHED;
         });
@@ -137,7 +148,7 @@ public class CompanyScoringJobConfiguration {
                 .build())
             .transformer(run -> {
                 // One scorer per task, with its own scratch space for the company at hand.
-                CompanyScorer scorer = loadScorer(sourceDatabase, scoring);
+                CompanyScorer scorer = loadScorer(run, sourceDatabase, scoring);
                 CompanyScorer.Matches matches = scorer.newMatches();
                 return companies -> scorer.transform(companies, matches);
             })
@@ -154,7 +165,7 @@ public class CompanyScoringJobConfiguration {
         // Functions and attachments are database-wide: names of this step execution's own.
         String function = "duckbatch_rtic_scores_" + run.execution().getId();
         String source = "scoring_source_" + run.execution().getId();
-        CompanyScorer scorer = loadScorer(sourceDatabase, scoring);
+        CompanyScorer scorer = loadScorer(run, sourceDatabase, scoring);
         String companies = "SELECT company_number, %1$s(name, %2$s) AS scored FROM %3$s.companies WHERE %4$s AND %5$s"
             .formatted(function, SicCodesText.sql("sic_codes"), source, KeysetRangeInsertTasklet.RANGE,
                     RticScoreFunctions.candidates(scorer, "name"));
@@ -165,7 +176,7 @@ public class CompanyScoringJobConfiguration {
             .keys("companies", "company_number")
             .keyRange(after(run), upTo(run))
             .rangeSize(scoring.getRangeSize())
-            .insert("INSERT INTO " + TARGET_TABLE + " " + RticScoreFunctions.rows(companies, source + ".rtic_codes"))
+            .insert("INSERT INTO " + TARGET_TABLE + " " + RticScoreFunctions.rows(companies, scorer.codes()))
             .checkpoint(checkpoint(targetDatabase, run))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(run.timer())
@@ -215,9 +226,11 @@ public class CompanyScoringJobConfiguration {
         items.add(Arrays.asList(batch));
     }
 
-    private static CompanyScorer loadScorer(DuckDbDataSource sourceDatabase, ScoringSettings scoring) {
+    /** A task's scorer, of the codes its run scores with ({@link ScoringCodes}). */
+    private static CompanyScorer loadScorer(StepRun run, DuckDbDataSource sourceDatabase, ScoringSettings scoring) {
         try {
-            return new CompanyScorer(RticCodes.all(sourceDatabase), scoring.getThreshold());
+            return new CompanyScorer(ScoringCodes.of(run.execution().getJobParameters(), sourceDatabase),
+                    scoring.getThreshold());
         }
         catch (SQLException ex) {
             throw new IllegalStateException("Cannot read the RTIC codes of " + sourceDatabase + ": " + ex.getMessage(), ex);

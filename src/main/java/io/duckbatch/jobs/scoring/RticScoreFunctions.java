@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBDataChunkReader;
@@ -42,13 +43,14 @@ final class RticScoreFunctions {
     /**
      * The SELECT of {@code rtic_scores} rows from {@code companies}, a query with
      * {@code company_number} and the function's result as {@code scored} (NULLs left out):
-     * the code by its index among {@code codes} (the source's {@code rtic_codes} in code
-     * order, as the scorer holds them), and the score computed as {@link RticScorer} does,
-     * with the same floating-point operations.
+     * the code by its index among {@code codes} (the scorer's, {@link CompanyScorer#codes},
+     * written into the statement as a list, wherever the scorer's codes came from),
+     * and the score computed as {@link RticScorer} does, with the same floating-point
+     * operations.
      */
-    static String rows(String companies, String codes) {
+    static String rows(String companies, List<String> codes) {
         return """
-                SELECT code.rtic_code, s.company_number,
+                SELECT (%6$s)[s.code_index + 1], s.company_number,
                   %1$s::DOUBLE * least(len(s.keywords), %2$d) / %2$d
                     + CASE WHEN s.sic THEN %3$s::DOUBLE ELSE 0.0::DOUBLE END,
                   s.keywords
@@ -57,10 +59,15 @@ final class RticScoreFunctions {
                     split_part(item, ':', 2) = '1' AS sic, %4$s AS keywords
                   FROM (SELECT company_number, unnest(string_split(scored, ';')) AS item FROM (%5$s) WHERE scored IS NOT NULL)
                 ) s
-                JOIN (SELECT rtic_code, CAST(row_number() OVER (ORDER BY rtic_code) - 1 AS INTEGER) AS code_index
-                      FROM %6$s) code USING (code_index)
                 """.formatted(RticScorer.KEYWORD_WEIGHT, RticScorer.FULL_KEYWORD_MATCHES, RticScorer.SIC_WEIGHT,
-                keywordList("split_part(item, ':', 3)"), companies, codes);
+                keywordList("split_part(item, ':', 3)"), companies, codeList(codes));
+    }
+
+    /** The codes as a VARCHAR[] literal, each a string literal with its quotes doubled. */
+    private static String codeList(List<String> codes) {
+        return codes.stream()
+            .map(code -> "'" + code.replace("'", "''") + "'")
+            .collect(Collectors.joining(", ", "[", "]::VARCHAR[]"));
     }
 
     /**

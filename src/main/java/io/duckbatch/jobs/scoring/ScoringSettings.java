@@ -1,8 +1,11 @@
 package io.duckbatch.jobs.scoring;
 
+import java.nio.file.Path;
+
 /**
  * Job companyScoring's settings, {@code duckbatch.scoring.*}: the least score written, how
- * tasks score, and udf mode's companies per statement. Bound with the other settings (an
+ * tasks score, udf mode's companies per statement, and the codes file scored against
+ * instead of the source's {@code rtic_codes} ({@link ScoringCodes}). Bound with the other settings (an
  * unknown name is refused), handed to the job as a bean of its own.
  */
 public class ScoringSettings {
@@ -21,6 +24,9 @@ public class ScoringSettings {
      * 16 ms apart from the work, so ranges are far larger than chunk mode's pages).
      */
     private int rangeSize = 1_000_000;
+
+    /** A CSV file of the codes to score against; none: the source's rtic_codes table. */
+    private Path codes;
 
     public enum Mode {
 
@@ -62,6 +68,15 @@ public class ScoringSettings {
                     + " (scores run from 0.0 to " + MAX_SCORE + "), was " + threshold);
         }
         this.threshold = threshold;
+    }
+
+    /** The codes file, or {@code null} for the source's rtic_codes table; read when a run starts. */
+    public Path getCodes() {
+        return this.codes;
+    }
+
+    public void setCodes(Path codes) {
+        this.codes = codes;
     }
 
 }

@@ -3,6 +3,7 @@ package io.duckbatch.core.resume;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,12 +53,38 @@ class ResumingJobLauncherTest {
 
     private final AtomicBoolean failing = new AtomicBoolean();
 
+    /** The version of an input of the job that is not in its identity, as a file's content would be. */
+    private final AtomicInteger inputVersion = new AtomicInteger(1);
+
+    private final RecordedInputs input = new RecordedInputs() {
+
+        @Override
+        public String jobName() {
+            return "resumable";
+        }
+
+        @Override
+        public JobParameters record() {
+            return new JobParametersBuilder().addLong("input.version", (long) inputVersion.get(), false).toJobParameters();
+        }
+
+        @Override
+        public void requireUnchanged(JobExecution execution) {
+            long recorded = execution.getJobParameters().getLong("input.version");
+            if (recorded != inputVersion.get()) {
+                throw new IllegalStateException("input changed since execution " + execution.getId() + " (was " + recorded + ")");
+            }
+        }
+
+    };
+
     private void open(String kind) throws Exception {
         this.repository = TestJobRepository.open(kind, this.dir);
         this.batch = TestBatch.on(this.repository);
         this.owners = new ExecutionOwnerRegistry(this.batch.dataSource(), "BATCH_", Duration.ofHours(1), Duration.ofMinutes(10));
         this.owners.createTableIfMissing();
-        this.launcher = new ResumingJobLauncher(this.batch.jobOperator(), this.batch.jobRepository(), this.owners);
+        this.launcher = new ResumingJobLauncher(this.batch.jobOperator(), this.batch.jobRepository(), this.owners,
+                List.of(this.input));
         this.job = this.batch.register(new JobBuilder("resumable", this.batch.jobRepository()).listener(this.owners)
             .start(new StepBuilder("first", this.batch.jobRepository()).tasklet((contribution, chunk) -> {
                 this.firstRuns.incrementAndGet();
@@ -183,6 +210,42 @@ class ResumingJobLauncherTest {
             .containsExactly("FAILED", "COMPLETED");
         assertThat(this.firstRuns).hasValue(1);
         assertThat(this.secondRuns).hasValue(2);
+    }
+
+    /**
+     * Recorded inputs: written with a new instance, found unchanged before a resume or a
+     * restart, which are refused otherwise without creating an execution.
+     */
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void anExecutionIsResumedOnlyWithTheInputsItRecorded(String kind) throws Exception {
+        open(kind);
+        this.failing.set(true);
+        JobExecution failed = launch("a");
+        assertThat(failed.getJobParameters().getLong("input.version")).isEqualTo(1L);
+        assertThat(failed.getJobParameters().getParameter("input.version").identifying()).isFalse();
+
+        this.failing.set(false);
+        this.inputVersion.set(2);
+        assertThatThrownBy(() -> launch("a")).hasMessage("input changed since execution 1 (was 1)");
+        assertThatThrownBy(() -> this.launcher.restart(failed)).hasMessage("input changed since execution 1 (was 1)");
+        assertThat(this.repository.count("SELECT count(*) FROM BATCH_JOB_EXECUTION")).isOne();
+
+        this.inputVersion.set(1);
+        JobExecution resumed = this.launcher.restart(failed);
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobParameters()).isEqualTo(failed.getJobParameters());
+
+        // Complete: other inputs start a new instance, which records them.
+        this.inputVersion.set(3);
+        JobExecution next = launch("a");
+        assertThat(next.getJobInstance().getInstanceId()).isNotEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(next.getJobParameters().getLong("input.version")).isEqualTo(3L);
+
+        // A job parameter of a recorded input's name would be overwritten: refused.
+        JobParameters clash = new JobParametersBuilder().addString("input.version", "9").toJobParameters();
+        assertThatThrownBy(() -> this.launcher.launch(this.job, clash)).hasMessage("Job parameter 'input.version' is"
+                + " recorded from the settings by resumable: name the parameter otherwise");
     }
 
 }

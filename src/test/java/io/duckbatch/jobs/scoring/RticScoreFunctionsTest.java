@@ -119,7 +119,7 @@ class RticScoreFunctionsTest {
     void theFunctionScoresEveryCompanyAsThePlainLoopDoes() throws Exception {
         List<RticCode> codes = List.of(new RticCode("R1", "Software", List.of("software", "Data", "AI"), List.of("62", "631")),
                 new RticCode("R2", "Food", List.of("bakery", "café", "Data"), List.of("107", "1 0")),
-                new RticCode("R3", "Other", List.of("ΔΕΛΤΑ", "kilo", "½"), List.of("z\\")));
+                new RticCode("R3's", "Other (a quote in the code)", List.of("ΔΕΛΤΑ", "kilo", "½"), List.of("z\\")));
         String[] pieces = { "software", "SOFTWARE", "Data", "dAtA", "ai", "AI", "\u212AILO", "bakery", "café", "CAFÉ",
                 "δέλτα", "δελτα", "½", "soft", "Ltd", " ", "-", "&", "😀", "" };
         String[] sics = { "62012", "63110", "10710", "1 0x", "z\\q", "99999", "6", "" };
@@ -139,8 +139,6 @@ class RticScoreFunctionsTest {
 
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + this.dir.resolve("scores.duckdb"));
                 Statement statement = connection.createStatement()) {
-            // What rows() reads of the codes: their names, in code order as the scorer holds them.
-            statement.execute("CREATE TABLE rtic_codes AS SELECT * FROM (VALUES ('R3'), ('R1'), ('R2')) t(rtic_code)");
             statement.execute("CREATE TABLE companies (company_number VARCHAR, name VARCHAR, sic_codes VARCHAR[])");
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO companies VALUES (?, ?,"
                     + " CASE WHEN ? THEN NULL ELSE list_transform(string_split(?, '|'), lambda s: nullif(s, '~'))[2:] END)")) {
@@ -165,7 +163,7 @@ class RticScoreFunctionsTest {
                         + ") AS scored FROM companies WHERE " + RticScoreFunctions.candidates(scorer, "name");
                 List<List<Object>> actual = new ArrayList<>();
                 try (ResultSet rs = statement.executeQuery("SELECT r, c, s, CAST(k AS VARCHAR) FROM ("
-                        + RticScoreFunctions.rows(scored, "rtic_codes") + ") t(r, c, s, k) ORDER BY r, c")) {
+                        + RticScoreFunctions.rows(scored, scorer.codes()) + ") t(r, c, s, k) ORDER BY r, c")) {
                     while (rs.next()) {
                         actual.add(List.of(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getString(4)));
                     }
