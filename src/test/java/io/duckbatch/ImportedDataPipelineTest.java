@@ -12,7 +12,11 @@ import io.duckbatch.jobs.scoring.RticCodes;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * imported, scored with a codes file (chunk and udf mode, against the plain-loop oracle),
  * then companyCopy, phoneFeatures and legacyBulkUpdate on the imported companies, unchanged.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ImportedDataPipelineTest {
 
     private static final int COMPANIES = 20_000;
@@ -63,6 +68,25 @@ class ImportedDataPipelineTest {
             .as("every company, with the address and SIC codes of the file, and no phone (the file has none)")
             .containsExactly(List.of((long) COMPANIES, DuckDbFiles.count(source, "SELECT count(address) FROM companies"),
                     DuckDbFiles.count(source, "SELECT count(*) FILTER (WHERE len(sic_codes) > 0) FROM companies"), 0L));
+    }
+
+    /** companyRegions needs the user's postcode lookup, which the file lacks: named, then used once loaded. */
+    @Test
+    void regionsNeedALookupTheFileDoesNotHave(CapturedOutput output) throws Exception {
+        Path bulkFile = this.dir.resolve("companies.csv");
+        new DemoDataGenerator().writeCompaniesHouseFile(bulkFile, 2_000);
+        Path source = this.dir.resolve("source.duckdb");
+        assertThat(run("run", "companyImport", "input=" + bulkFile)).isZero();
+
+        assertThat(run("run", "companyRegions")).isEqualTo(1);
+        assertThat(output.getErr()).contains("Table 'postcode_regions' not found in " + source
+                + "; load a table postcode_regions(postcode, region) into the source first");
+
+        DuckDbFiles.execute(source, "CREATE TABLE postcode_regions AS SELECT DISTINCT upper(trim(address.postcode)) AS postcode,"
+                + " 'Region ' || left(upper(trim(address.postcode)), 2) AS region FROM companies WHERE address IS NOT NULL");
+        assertThat(run("run", "companyRegions")).isZero();
+        assertThat(DuckDbFiles.count(this.dir.resolve("target.duckdb"), "SELECT count(region) FROM company_regions"))
+            .isEqualTo(DuckDbFiles.count(source, "SELECT count(address.postcode) FROM companies"));
     }
 
     /** The demo's codes, which {@code demo rtic-codes} writes to the codes file. */

@@ -25,9 +25,9 @@ public enum TargetTables {
         return this.table;
     }
 
-    /** Where a job that needs the table sends the user when it is missing: {@code "job companyCopy"}. */
+    /** Where a job that needs the table sends the user when it is missing: {@code "run job companyCopy first"}. */
     public String madeBy() {
-        return "job " + this.madeBy;
+        return "run job " + this.madeBy + " first";
     }
 
 }

@@ -46,13 +46,28 @@ public final class TableCheck {
         }
         List<String> missing = new ArrayList<>();
         for (String column : columns) {
-            if (!present.contains(column.toLowerCase(Locale.ROOT))) {
+            if (!present.contains(column.toLowerCase(Locale.ROOT)) && !isStructField(connection, table, column, present)) {
                 missing.add(column);
             }
         }
         if (!missing.isEmpty()) {
             throw new InvalidDataAccessResourceUsageException("Column" + (missing.size() > 1 ? "s " : " ") + missing
                     + " not found in table '" + table + "' of " + database + " (it has " + present + ")");
+        }
+    }
+
+    /** Whether {@code column} is {@code struct.field} of a STRUCT column the table has ({@code address.postcode}). */
+    private static boolean isStructField(Connection connection, String table, String column, Set<String> present) {
+        int dot = column.indexOf('.');
+        if (dot < 1 || !present.contains(column.substring(0, dot).toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + column + " FROM " + table + " LIMIT 0")) {
+            return true;
+        }
+        catch (SQLException ex) {
+            return false;
         }
     }
 

@@ -17,7 +17,7 @@ import org.springframework.dao.InvalidDataAccessResourceUsageException;
 /**
  * A first step for jobs that work on a table another job produces: fails, before anything
  * is written, with one line naming the table, the missing columns, the database and what to
- * run to produce them.
+ * do to produce them.
  */
 public class RequiredTableTasklet implements Tasklet {
 
@@ -27,12 +27,12 @@ public class RequiredTableTasklet implements Tasklet {
 
     private final List<String> columns;
 
-    private final String producedBy;
+    private final String remedy;
 
     /**
-     * @param producedBy what the user should run to produce the table, e.g. {@code "job companyCopy"}
+     * @param remedy what the user should do to produce the table, e.g. {@code "run job companyCopy first"}
      */
-    public RequiredTableTasklet(DataSource database, String table, List<String> columns, String producedBy) {
+    public RequiredTableTasklet(DataSource database, String table, List<String> columns, String remedy) {
         if (database == null) {
             throw new IllegalArgumentException("RequiredTableTasklet needs the database holding the table");
         }
@@ -40,7 +40,7 @@ public class RequiredTableTasklet implements Tasklet {
         this.table = SqlNames.requirePlain("RequiredTableTasklet table", table);
         this.columns = List.copyOf(columns);
         this.columns.forEach(column -> SqlNames.requirePlain("RequiredTableTasklet column", column));
-        this.producedBy = producedBy;
+        this.remedy = remedy;
     }
 
     @Override
@@ -49,7 +49,7 @@ public class RequiredTableTasklet implements Tasklet {
             TableCheck.requireColumns(connection, this.database.toString(), this.table, this.columns);
         }
         catch (InvalidDataAccessResourceUsageException ex) {
-            throw new InvalidDataAccessResourceUsageException(ex.getMessage() + "; run " + this.producedBy + " first", ex);
+            throw new InvalidDataAccessResourceUsageException(ex.getMessage() + "; " + this.remedy, ex);
         }
         return RepeatStatus.FINISHED;
     }

@@ -3,7 +3,6 @@ package io.duckbatch.jobs.regions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +17,7 @@ import io.duckbatch.core.read.KeysetItemReader;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.sql.AtomicTableBuildTasklet;
+import io.duckbatch.core.sql.RequiredTableTasklet;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.write.AppenderItemWriter;
 import io.duckbatch.jobs.JobCatalog;
@@ -51,15 +51,18 @@ public class CompanyRegionsJobConfiguration {
 
     private static final String READER_NAME = "companyPostcodes";
 
-    private static final KeysetQuery LOOKUP_QUERY = new KeysetQuery(LOOKUP, "postcode", List.of("region"), null, List.of());
+    /** A lookup row without a postcode matches no company (users' lookups may have some). */
+    private static final KeysetQuery LOOKUP_QUERY = new KeysetQuery(LOOKUP, "postcode", List.of("region"), "postcode IS NOT NULL",
+            List.of());
 
     @Bean
     Job companyRegions(StandardJobListeners jobs, JobDatasets jobDatasets, DuckDbDataSource sourceDatabase,
-            Step regionsInJava, Step regionsInSql) {
+            Step checkLookup, Step regionsInJava, Step regionsInSql) {
         LoadOnceDecider<Map.Entry<String, String>> lookupFits = new LoadOnceDecider<>(jobDatasets, LOOKUP,
                 LoadDecider.builder().dataSource(sourceDatabase).query(LOOKUP_QUERY).mode(jobDatasets.mode()).build(),
                 () -> LoadedRows.load(sourceDatabase, LOOKUP_QUERY, (rs, row) -> Map.entry(rs.getString(1), rs.getString(2))));
-        return jobs.job(JOB_NAME).start(lookupFits)
+        return jobs.job(JOB_NAME).start(checkLookup)
+            .next(lookupFits)
             .on(LoadOnceDecider.LOADED)
             .to(regionsInJava)
             .from(lookupFits)
@@ -67,6 +70,17 @@ public class CompanyRegionsJobConfiguration {
             .to(regionsInSql)
             .end()
             .build();
+    }
+
+    /**
+     * The lookup is the user's: the demo source has one, an imported Companies House file has
+     * none (it holds no regions), so its absence is named with what to load.
+     */
+    @Bean
+    Step checkLookup(StepRecipes steps, DuckDbDataSource sourceDatabase) {
+        return steps.check("checkLookup", new RequiredTableTasklet(sourceDatabase, LOOKUP, List.of("postcode", "region"),
+                "load a table " + LOOKUP + "(postcode, region) into the source first (the Companies House file has no"
+                        + " regions; the ONS Postcode Directory maps postcodes to regions)"));
     }
 
     @Bean
@@ -91,9 +105,10 @@ public class CompanyRegionsJobConfiguration {
                 .dataSource(sourceDatabase)
                 .table("companies")
                 .keyColumn("company_number")
-                .columns("address")
+                // By name: the address STRUCT of an imported file has more fields than the demo's.
+                .columns("address.postcode")
                 .pageSize(steps.defaults().pageSize())
-                .rowMapper((rs, row) -> new CompanyPostcode(rs.getString(1), postcode((Struct) rs.getObject(2))))
+                .rowMapper((rs, row) -> new CompanyPostcode(rs.getString(1), rs.getString(2)))
                 .resumeFrom(DestinationCheckpoint.builder().destination(targetDatabase).table(TABLE).keyColumn("company_number").build())
                 .timer(run.timer())
                 .build())
@@ -126,10 +141,6 @@ public class CompanyRegionsJobConfiguration {
                 }
             }
         };
-    }
-
-    private static String postcode(Struct address) throws SQLException {
-        return (address != null) ? (String) address.getAttributes()[2] : null;
     }
 
 }

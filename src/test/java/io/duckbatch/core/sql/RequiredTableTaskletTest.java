@@ -37,13 +37,13 @@ class RequiredTableTaskletTest {
         Path file = this.dir.resolve("target.duckdb");
         DuckDbFiles.execute(file, "CREATE TABLE features (company_number VARCHAR, phone VARCHAR)");
         try (DuckDbDataSource target = DuckDbDataSource.readWrite(file)) {
-            assertThat(run(new RequiredTableTasklet(target, "features", List.of("company_number", "PHONE"), "job phones")))
+            assertThat(run(new RequiredTableTasklet(target, "features", List.of("company_number", "PHONE"), "run job phones first")))
                 .isEqualTo(RepeatStatus.FINISHED);
-            assertThatThrownBy(() -> run(new RequiredTableTasklet(target, "features", List.of("phone", "is_mobile"), "job phones")))
+            assertThatThrownBy(() -> run(new RequiredTableTasklet(target, "features", List.of("phone", "is_mobile"), "run job phones first")))
                 .isInstanceOf(InvalidDataAccessResourceUsageException.class)
                 .hasMessage("Column [is_mobile] not found in table 'features' of " + file
                         + " (it has [company_number, phone]); run job phones first");
-            assertThatThrownBy(() -> run(new RequiredTableTasklet(target, "enriched", List.of("status"), "job enrich")))
+            assertThatThrownBy(() -> run(new RequiredTableTasklet(target, "enriched", List.of("status"), "run job enrich first")))
                 .hasMessage("Table 'enriched' not found in " + file + "; run job enrich first");
         }
     }
@@ -51,10 +51,10 @@ class RequiredTableTaskletTest {
     @Test
     void namesAreCheckedWhenBuilt() {
         DuckDbDataSource target = DuckDbDataSource.readWrite(this.dir.resolve("x.duckdb"));
-        assertThatThrownBy(() -> new RequiredTableTasklet(null, "t", List.of(), "job a")).hasMessageContaining("needs the database");
-        assertThatThrownBy(() -> new RequiredTableTasklet(target, "t; drop", List.of(), "job a"))
+        assertThatThrownBy(() -> new RequiredTableTasklet(null, "t", List.of(), "run job a first")).hasMessageContaining("needs the database");
+        assertThatThrownBy(() -> new RequiredTableTasklet(target, "t; drop", List.of(), "run job a first"))
             .hasMessageContaining("'t; drop' is not a plain SQL name");
-        assertThatThrownBy(() -> new RequiredTableTasklet(target, "t", List.of("a b"), "job a"))
+        assertThatThrownBy(() -> new RequiredTableTasklet(target, "t", List.of("a b"), "run job a first"))
             .hasMessageContaining("'a b' is not a plain SQL name");
         assertThat(this.dir.resolve("x.duckdb")).doesNotExist();
     }
