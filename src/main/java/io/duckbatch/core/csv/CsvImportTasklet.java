@@ -107,8 +107,9 @@ public class CsvImportTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         long start = System.nanoTime();
         Outcome outcome;
-        try (CsvInputs inputs = inputs()) {
-            outcome = load(inputs);
+        // The database first: its lock keeps a second import of the same database away from the work folder.
+        try (Connection connection = this.database.getConnection(); CsvInputs inputs = inputs()) {
+            outcome = load(connection, inputs);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         var stepExecution = chunkContext.getStepContext().getStepExecution();
@@ -139,60 +140,58 @@ public class CsvImportTasklet implements Tasklet {
         }
     }
 
-    private Outcome load(CsvInputs inputs) throws Exception {
+    private Outcome load(Connection connection, CsvInputs inputs) throws Exception {
         String building = this.table + "__importing";
         String rejectsBuilding = this.rejectsTable + "__importing";
-        try (Connection connection = this.database.getConnection()) {
-            try {
-                execute(connection, "DROP TABLE IF EXISTS " + building);
-                execute(connection, "DROP TABLE IF EXISTS " + rejectsBuilding);
-                execute(connection, "CREATE TABLE " + building + " (" + this.columns + ")");
-                execute(connection, "CREATE TABLE " + rejectsBuilding + " (" + REJECTS_COLUMNS + ")");
-                String files = fileNames(inputs.files());
-                log.info(String.format(Locale.ROOT, "Reading %d file(s), %,d MB, into %s", inputs.files().size(),
-                        inputs.bytes() >> 20, building));
-                try (var t = this.timer.track("read")) {
-                    execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM "
-                            + readCsv(inputs.files(), "store_rejects=true, rejects_table='" + REJECT_ERRORS
-                                    + "', rejects_scan='" + REJECT_SCANS + "'")
-                            + " ORDER BY " + this.key);
-                }
-                long rowsRead = count(connection, "SELECT count(*) FROM " + building);
-                try (var t = this.timer.track("rejects")) {
-                    execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, e.line, min(e.byte_position),"
-                            + " string_agg(DISTINCT e.column_name, ', ') FILTER (WHERE e.error_type NOT IN"
-                            + " ('MISSING COLUMNS', 'TOO MANY COLUMNS')),"
-                            + " CASE WHEN bool_or(e.error_type = 'TOO MANY COLUMNS') THEN arg_max(e.error_message, e.column_idx)"
-                            + " ELSE arg_min(e.error_message, e.column_idx) END,"
-                            // DuckDB's line of a CRLF file starts with the previous line's LF.
-                            + " trim(any_value(e.csv_line), chr(13) || chr(10))"
-                            + " FROM " + REJECT_ERRORS + " e JOIN " + files + " ON f.file_index = e.file_id"
-                            + " GROUP BY f.file_index, f.name, e.line ORDER BY f.file_index, e.line");
-                }
-                long linesRejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
-                try (var t = this.timer.track("key")) {
-                    if (!addKey(connection, building)) {
-                        rejectRepeatedKeys(connection, inputs.files(), building, rejectsBuilding, files);
-                        execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
-                    }
-                }
-                long rejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
-                long lines = rowsRead + linesRejected;
-                if (lines == 0) {
-                    throw new CsvFormatException(this.input + " has no lines after its header; " + this.table + " is unchanged");
-                }
-                if (this.maxRejects.exceededBy(rejected, lines)) {
-                    throw new CsvFormatException(tooManyRejects(connection, rejectsBuilding, rejected, lines));
-                }
-                try (var t = this.timer.track("swap")) {
-                    swap(connection, building, this.table, rejectsBuilding, this.rejectsTable);
-                }
-                return new Outcome(count(connection, "SELECT count(*) FROM " + this.table), lines, rejected, inputs.bytes());
+        try {
+            execute(connection, "DROP TABLE IF EXISTS " + building);
+            execute(connection, "DROP TABLE IF EXISTS " + rejectsBuilding);
+            execute(connection, "CREATE TABLE " + building + " (" + this.columns + ")");
+            execute(connection, "CREATE TABLE " + rejectsBuilding + " (" + REJECTS_COLUMNS + ")");
+            String files = fileNames(inputs.files());
+            log.info(String.format(Locale.ROOT, "Reading %d file(s), %,d MB, into %s", inputs.files().size(),
+                    inputs.bytes() >> 20, building));
+            try (var t = this.timer.track("read")) {
+                execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM "
+                        + readCsv(inputs.files(), "store_rejects=true, rejects_table='" + REJECT_ERRORS
+                                + "', rejects_scan='" + REJECT_SCANS + "'")
+                        + " ORDER BY " + this.key);
             }
-            catch (Exception ex) {
-                dropQuietly(connection, ex, building, rejectsBuilding);
-                throw ex;
+            long rowsRead = count(connection, "SELECT count(*) FROM " + building);
+            try (var t = this.timer.track("rejects")) {
+                execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, e.line, min(e.byte_position),"
+                        + " string_agg(DISTINCT e.column_name, ', ') FILTER (WHERE e.error_type NOT IN"
+                        + " ('MISSING COLUMNS', 'TOO MANY COLUMNS')),"
+                        + " CASE WHEN bool_or(e.error_type = 'TOO MANY COLUMNS') THEN arg_max(e.error_message, e.column_idx)"
+                        + " ELSE arg_min(e.error_message, e.column_idx) END,"
+                        // DuckDB's line of a CRLF file starts with the previous line's LF.
+                        + " trim(any_value(e.csv_line), chr(13) || chr(10))"
+                        + " FROM " + REJECT_ERRORS + " e JOIN " + files + " ON f.file_index = e.file_id"
+                        + " GROUP BY f.file_index, f.name, e.line ORDER BY f.file_index, e.line");
             }
+            long linesRejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
+            try (var t = this.timer.track("key")) {
+                if (!addKey(connection, building)) {
+                    rejectRepeatedKeys(connection, inputs.files(), building, rejectsBuilding, files);
+                    execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
+                }
+            }
+            long rejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
+            long lines = rowsRead + linesRejected;
+            if (lines == 0) {
+                throw new CsvFormatException(this.input + " has no lines after its header; " + this.table + " is unchanged");
+            }
+            if (this.maxRejects.exceededBy(rejected, lines)) {
+                throw new CsvFormatException(tooManyRejects(connection, rejectsBuilding, rejected, lines));
+            }
+            try (var t = this.timer.track("swap")) {
+                swap(connection, building, this.table, rejectsBuilding, this.rejectsTable);
+            }
+            return new Outcome(count(connection, "SELECT count(*) FROM " + this.table), lines, rejected, inputs.bytes());
+        }
+        catch (Exception ex) {
+            dropQuietly(connection, ex, building, rejectsBuilding);
+            throw ex;
         }
     }
 
