@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.support.DuckDbFiles;
 import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Tag;
@@ -53,10 +54,27 @@ class OlderDuckDbClientsTest {
         assertThat(older.subList(1, older.size())).isEqualTo(current.subList(1, current.size()));
         assertThat(current.subList(1, current.size()).stream().map(line -> line.substring(0, line.indexOf(':'))))
             .containsExactly(source + " companies", source + " postcode_regions", source + " rtic_codes",
-                    target + " companies_clean", target + " companies_enriched", target + " company_phone_features",
-                    target + " company_regions", target + " rtic_scores");
+                    target + " companies_clean", target + " companies_enriched", target + " companyRegions_rejects",
+                    target + " companyScoring_rejects", target + " company_phone_features", target + " company_regions",
+                    target + " legacyBulkUpdate_rejects", target + " rtic_scores");
         assertThat(current).filteredOn(line -> line.startsWith(target + " rtic_scores:"))
             .singleElement().asString().doesNotStartWith(target + " rtic_scores: 0 rows");
+    }
+
+    /** A source companyImport wrote (companies with every nested column, and its rejects) reads the same in 1.x. */
+    @Test
+    void aDuckDb1ClientReadsAnImportedSource() throws Exception {
+        Path bulkFile = this.dir.resolve("BasicCompanyDataAsOneFile-2026-11-01.zip");
+        new DemoDataGenerator().writeCompaniesHouseFile(bulkFile, COMPANIES);
+        Path source = this.dir.resolve("imported.duckdb");
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.source=" + source,
+                "--management.server.port=-1", "run", "companyImport", "input=" + bulkFile)).isZero();
+
+        List<String> older = tableCounts(duckDb1Driver(), source);
+        List<String> current = tableCounts(currentDriver(), source);
+        assertThat(older.subList(1, older.size())).isEqualTo(current.subList(1, current.size()));
+        assertThat(current.subList(1, current.size()).stream().map(line -> line.substring(0, line.indexOf(':'))))
+            .containsExactly(source + " companies", source + " companies_rejects");
     }
 
     @Test
