@@ -125,7 +125,8 @@ public class ScoringBenchmark {
                 () -> runJob(CompanyScoringJobConfiguration.JOB_NAME, source, "--duckbatch.scoring.mode=udf"));
         Result sql = measure("sql", "one INSERT ... SELECT in plain SQL", () -> runSql(source));
         Result vector = measure("vector", "VectorInsertItemWriter alone (the job's writer), rows written",
-                () -> writeWith("vector", database -> CompanyScoringJobConfiguration.scoringWriter(database, new SimplerTimer())));
+                () -> writeWith("vector", database -> CompanyScoringJobConfiguration.scoringWriter(database,
+                        CompanyScoringJobConfiguration.TARGET_TABLE, new SimplerTimer())));
         Result appender = measure("appender", "AppenderItemWriter alone, rows written",
                 () -> writeWith("appender", ScoringBenchmark::appenderWriter));
         Result executeBatch = measure("executeBatch", "JdbcBatchItemWriter alone, rows written, "

@@ -30,7 +30,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Rules 2, 3, 4 and 11 without the JVM on the data path: walks a source table in keyset
  * ranges of {@code rangeSize} rows and, for each, runs one
  * {@code INSERT INTO ... SELECT ... WHERE key > ? AND key <= ?} on the target connection,
- * with the source {@code ATTACH}ed read-only. DuckDB finds the ranges' last keys (one sort
+ * with the source {@code ATTACH}ed read-only (or, without one, over a table of the target's
+ * own: a work table a job built there). DuckDB finds the ranges' last keys (one sort
  * when the step opens); each INSERT commits on its own, one range per tasklet call, so a
  * stop request is seen between ranges and Spring Batch counts rows read and written.
  * <p>
@@ -95,8 +96,8 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         this.target = builder.target;
         this.sourceAlias = builder.sourceAlias;
         this.sourceFile = builder.sourceFile;
-        this.keys = new KeysetQuery(builder.sourceAlias + "." + builder.sourceTable, builder.keyColumn, List.of(), null,
-                List.of());
+        this.keys = new KeysetQuery((builder.sourceAlias != null) ? builder.sourceAlias + "." + builder.sourceTable
+                : builder.sourceTable, builder.keyColumn, List.of(), null, List.of());
         this.rangeSize = builder.rangeSize;
         this.firstRangeSql = builder.insert.replace(RANGE, rangePredicate(builder.keyColumn, false));
         this.nextRangeSql = builder.insert.replace(RANGE, rangePredicate(builder.keyColumn, true));
@@ -120,7 +121,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         try {
             this.connection = this.target.getConnection();
             this.connection.setAutoCommit(true);
-            ReadOnlyAttachment.attach(this.connection, this.sourceAlias, this.sourceFile);
+            if (this.sourceAlias != null) {
+                ReadOnlyAttachment.attach(this.connection, this.sourceAlias, this.sourceFile);
+            }
             if (this.prepare != null) {
                 try (var t = this.timer.track("prepare")) {
                     this.prepare.accept(this.connection);
@@ -139,8 +142,8 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         }
         catch (SQLException | RuntimeException ex) {
             close();
-            throw new ItemStreamException(this.name + ": cannot open the target with " + this.sourceFile + " attached as "
-                    + this.sourceAlias + ": " + ex.getMessage(), ex);
+            throw new ItemStreamException(this.name + ": cannot open the target" + ((this.sourceAlias != null) ? " with "
+                    + this.sourceFile + " attached as " + this.sourceAlias : "") + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -177,7 +180,9 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
                 if (this.inserts != null) {
                     this.inserts.close();
                 }
-                ReadOnlyAttachment.detach(this.connection, this.sourceAlias);
+                if (this.sourceAlias != null) {
+                    ReadOnlyAttachment.detach(this.connection, this.sourceAlias);
+                }
             }
             catch (SQLException ex) {
                 // Closing the connection below matters more; the alias dies with the target.
@@ -241,6 +246,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
         /**
          * The source DuckDB database, attached read-only to the target as {@code alias} while
          * the step runs. Attachments are database-wide: concurrent steps need their own alias.
+         * Without a source, {@link #keys} names a table of the target.
          */
         public Builder source(String alias, DuckDbDataSource database) {
             this.sourceAlias = alias;
@@ -248,7 +254,7 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             return this;
         }
 
-        /** The source table walked in key order, and its key column. */
+        /** The table walked in key order (the source's, or the target's without a source), and its key column. */
         public Builder keys(String table, String keyColumn) {
             this.sourceTable = table;
             this.keyColumn = keyColumn;
@@ -305,8 +311,10 @@ public class KeysetRangeInsertTasklet implements Tasklet, ItemStream {
             if (this.target == null) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name + "' needs target(DataSource)");
             }
-            SqlNames.requirePlain("KeysetRangeInsertTasklet '" + this.name + "' source alias", this.sourceAlias);
-            if (this.sourceFile == null || !Files.isRegularFile(this.sourceFile)) {
+            if (this.sourceAlias != null) {
+                SqlNames.requirePlain("KeysetRangeInsertTasklet '" + this.name + "' source alias", this.sourceAlias);
+            }
+            if (this.sourceAlias != null && (this.sourceFile == null || !Files.isRegularFile(this.sourceFile))) {
                 throw new IllegalStateException("KeysetRangeInsertTasklet '" + this.name + "': source database "
                         + this.sourceFile + " does not exist");
             }

@@ -25,6 +25,12 @@ import io.duckbatch.core.process.BatchTransformer;
  */
 public final class CompanyScorer implements BatchTransformer<Company, List<RticScore>> {
 
+    /**
+     * Raise it with any change that alters a score or the keywords written: a target scored
+     * by another version is then re-scored in full by the next run ({@link ScoringRefresh}).
+     */
+    static final int VERSION = 1;
+
     /** Distinct SIC codes remembered with the codes they match; beyond this, matched each time. */
     private static final int SIC_CACHE_LIMIT = 100_000;
 

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.TableCheck;
 import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.keyset.KeyRangePartitioner;
@@ -22,13 +23,18 @@ import io.duckbatch.core.timing.SimplerTimer;
 import io.duckbatch.core.write.FlatteningItemWriter;
 import io.duckbatch.core.write.VectorInsertItemWriter;
 import io.duckbatch.jobs.JobCatalog;
-import io.duckbatch.jobs.scoring.ScoringSettings;
 
 import org.duckdb.DuckDBDataChunkReader;
 import org.duckdb.DuckDBReadableVector;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,35 +61,75 @@ public class CompanyScoringJobConfiguration {
 
     public static final String TARGET_TABLE = "rtic_scores";
 
-    public static final String TARGET_DDL = "CREATE TABLE IF NOT EXISTS " + TARGET_TABLE
-            + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL, score DOUBLE NOT NULL,"
-            + " matched_keywords VARCHAR[])";
+    public static final String TARGET_DDL = scoresDdl(TARGET_TABLE).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS");
 
     /** Companies per item: DuckDB's data chunk (vector) size. */
     static final int BATCH = 2048;
 
+    /** The passes' names: of their partitions ({@code companies-0001}, {@code changes-0001}) and readers. */
+    private static final String FULL_PASS = "companies";
+
+    private static final String INCREMENTAL_PASS = "changes";
+
+    private static final Logger log = LoggerFactory.getLogger(CompanyScoringJobConfiguration.class);
+
     /** Tasks per thread: more tasks than threads, so that the last wave is short. */
     public static final int PARTITIONS_PER_THREAD = 2;
 
-    private static final String READER_NAME = "companies";
-
     /** The companies a task reads, checked before any task runs: {@code company_number, name, <SIC codes as text>}. */
-    private static final KeysetQuery COMPANIES = KeysetQuery.builder()
-        .table("companies")
-        .keyColumn("company_number")
-        .columns("name")
-        .computed(SicCodesText.sql("sic_codes"))
-        .build();
+    private static final KeysetQuery COMPANIES = companies("companies");
+
+    /**
+     * What the tasks of a run score and where they write: a full run's, the source's companies
+     * into rtic_scores; an incremental run's, the companies its plan copied into the target,
+     * into the run's own table of new scores ({@link ScoringRefresh}). The name names the
+     * partitions and the reader.
+     */
+    private record Pass(String name, DuckDbDataSource companiesDatabase, boolean attached, KeysetQuery companies,
+            String scores) {
+    }
+
+    /** {@code CREATE TABLE <table>} with rtic_scores' columns. */
+    static String scoresDdl(String table) {
+        return "CREATE TABLE " + table + " (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL,"
+                + " score DOUBLE NOT NULL, matched_keywords VARCHAR[])";
+    }
+
+    private static KeysetQuery companies(String table) {
+        return KeysetQuery.builder()
+            .table(table)
+            .keyColumn("company_number")
+            .columns("name")
+            .computed(SicCodesText.sql("sic_codes"))
+            .build();
+    }
 
     /** A row of {@code SELECT company_number, name, sic_codes} through JDBC (stock Spring Batch's reader). */
     public static final RowMapper<Company> COMPANY_ROW = (rs, row) -> new Company(rs.getString(1), rs.getString(2),
             RticCodes.strings(rs.getArray(3)));
 
+    /**
+     * Checks, then plans the run ({@link ScoringRefresh}): a full run scores every company
+     * into rtic_scores and records what it scored; an incremental one scores what changed and
+     * applies it.
+     */
     @Bean
-    Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs, Step prepareScoringTarget, Step scoreCompanies) {
+    Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs, Step prepareScoringTarget, Step planScoring,
+            Step scoreCompanies, Step recordScoredInputs, Step rescoreCompanies, Step applyScoringChanges) {
+        JobExecutionDecider refresh = (jobExecution, stepExecution) -> new FlowExecutionStatus(
+                jobExecution.getExecutionContext().getString(ScoringRefresh.MODE_KEY));
         return jobs.job(JOB_NAME).start(checkScoringInputs)
             .next(prepareScoringTarget)
-            .next(scoreCompanies)
+            .next(planScoring)
+            .next(refresh)
+            .on(ScoringRefresh.Mode.INCREMENTAL.name())
+            .to(rescoreCompanies)
+            .next(applyScoringChanges)
+            .from(refresh)
+            .on(ScoringRefresh.Mode.FULL.name())
+            .to(scoreCompanies)
+            .next(recordScoredInputs)
+            .end()
             .build();
     }
 
@@ -122,28 +168,98 @@ public class CompanyScoringJobConfiguration {
         });
     }
 
-    /** The tasks: key ranges of companies of about equal size, named {@code companies-0001}, ... */
+    /**
+     * Once per job instance (a restart keeps its decision): full or incremental, in the job's
+     * ExecutionContext with what the run does, which is also printed.
+     */
+    @Bean
+    Step planScoring(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
+            DuckDbDataSource targetDatabase) {
+        return steps.tasklet("planScoring", run -> (contribution, chunkContext) -> {
+            ScoringRefresh.Plan plan;
+            try (var t = run.timer().track("plan")) {
+                plan = withSourceAttached(run, sourceDatabase, targetDatabase,
+                        (connection, source) -> ScoringRefresh.plan(connection, source, scoringCodes(run, sourceDatabase),
+                                scoring.getThreshold(), scoring.isFullRefresh()));
+            }
+            ExecutionContext job = run.execution().getJobExecution().getExecutionContext();
+            job.putString(ScoringRefresh.MODE_KEY, plan.mode().name());
+            job.putString(ScoringRefresh.SUMMARY_KEY, plan.summary());
+            log.info(plan.summary());
+            return RepeatStatus.FINISHED;
+        }).build();
+    }
+
+    /** A full run's tasks: key ranges of the source's companies of about equal size, named {@code companies-0001}, ... */
     @Bean
     Step scoreCompanies(StepRecipes steps, DuckDbDataSource sourceDatabase, Step scoreCompanyRange) {
-        return steps.partitioned("scoreCompanies", new KeyRangePartitioner(READER_NAME, sourceDatabase, "companies",
+        return steps.partitioned("scoreCompanies", new KeyRangePartitioner(FULL_PASS, sourceDatabase, "companies",
                 "company_number"), scoreCompanyRange, PARTITIONS_PER_THREAD);
     }
 
-    /** One key range of companies against every code. */
+    /** One key range of the source's companies against every code, into rtic_scores. */
     @Bean
     Step scoreCompanyRange(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
             DuckDbDataSource targetDatabase) {
+        return scoringTask(steps, "scoreCompanyRange", new Pass(FULL_PASS, sourceDatabase, true, COMPANIES, TARGET_TABLE),
+                scoring, sourceDatabase, targetDatabase);
+    }
+
+    /** A full run's last step: what rtic_scores now holds the scores of ({@link ScoringRefresh#record}). */
+    @Bean
+    Step recordScoredInputs(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
+            DuckDbDataSource targetDatabase) {
+        return steps.tasklet("recordScoredInputs", run -> (contribution, chunkContext) -> {
+            try (var t = run.timer().track("record")) {
+                withSourceAttached(run, sourceDatabase, targetDatabase, (connection, source) -> {
+                    ScoringRefresh.record(connection, source, scoringCodes(run, sourceDatabase), scoring.getThreshold());
+                    return null;
+                });
+            }
+            return RepeatStatus.FINISHED;
+        }).build();
+    }
+
+    /** An incremental run's tasks: key ranges of the companies its plan copied into the target, {@code changes-0001}, ... */
+    @Bean
+    Step rescoreCompanies(StepRecipes steps, DuckDbDataSource targetDatabase, Step rescoreCompanyRange) {
+        return steps.partitioned("rescoreCompanies", new KeyRangePartitioner(INCREMENTAL_PASS, targetDatabase,
+                ScoringRefresh.RESCORE, "company_number"), rescoreCompanyRange, PARTITIONS_PER_THREAD);
+    }
+
+    /** One key range of the companies to score again against every code, into the run's table of new scores. */
+    @Bean
+    Step rescoreCompanyRange(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
+            DuckDbDataSource targetDatabase) {
+        return scoringTask(steps, "rescoreCompanyRange", new Pass(INCREMENTAL_PASS, targetDatabase, false,
+                companies(ScoringRefresh.RESCORE), ScoringRefresh.DELTA), scoring, sourceDatabase, targetDatabase);
+    }
+
+    /** An incremental run's last step: the new scores and fingerprints in, in one transaction ({@link ScoringRefresh#apply}). */
+    @Bean
+    Step applyScoringChanges(StepRecipes steps, DuckDbDataSource targetDatabase) {
+        return steps.tasklet("applyScoringChanges", run -> (contribution, chunkContext) -> {
+            try (var t = run.timer().track("apply"); Connection connection = targetDatabase.getConnection()) {
+                contribution.incrementWriteCount(ScoringRefresh.apply(connection));
+            }
+            return RepeatStatus.FINISHED;
+        }).build();
+    }
+
+    /** A task of {@code pass}: chunk or udf mode, the same ranges and resume. */
+    private static Step scoringTask(StepRecipes steps, String name, Pass pass, ScoringSettings scoring,
+            DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase) {
         if (scoring.getMode() == ScoringSettings.Mode.UDF) {
             // The same step name, ranges and resume, but the scorer runs as a DuckDB function
             // and each part of the range is one INSERT ... SELECT in the engine.
-            return steps.tasklet("scoreCompanyRange", run -> scoringInEngine(run, sourceDatabase, targetDatabase, scoring))
-                .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
+            return steps.tasklet(name, run -> scoringInEngine(run, pass, sourceDatabase, targetDatabase, scoring))
+                .progress(KeysetItemReader.rowsToReadKey(pass.name()))
                 .build();
         }
         // duckbatch.chunk-size counts companies: whole batches of them per chunk.
-        return steps.<List<Company>, List<RticScore>>chunk("scoreCompanyRange", Math.max(1, steps.defaults().chunkSize() / BATCH))
-            .reader(run -> companyReader(sourceDatabase, steps.defaults().pageSize()).keyRange(after(run), upTo(run))
-                .resumeFrom(checkpoint(targetDatabase, run))
+        return steps.<List<Company>, List<RticScore>>chunk(name, Math.max(1, steps.defaults().chunkSize() / BATCH))
+            .reader(run -> companyReader(pass, steps.defaults().pageSize()).keyRange(after(run), upTo(run))
+                .resumeFrom(checkpoint(targetDatabase, pass, run))
                 .timer(run.timer())
                 .build())
             .transformer(run -> {
@@ -152,42 +268,66 @@ public class CompanyScoringJobConfiguration {
                 CompanyScorer.Matches matches = scorer.newMatches();
                 return companies -> scorer.transform(companies, matches);
             })
-            .writer(run -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, run.timer())))
+            .writer(run -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, pass.scores(), run.timer())))
             .itemsAreBatches()
             // A batch the scorer fails on is scored again company by company: only the failing companies are rejected.
             .deadLetters(DeadLetters.ofBatchRows(targetDatabase, Company::companyNumber, RticScore::companyNumber))
-            .progress(KeysetItemReader.rowsToReadKey(READER_NAME))
+            .progress(KeysetItemReader.rowsToReadKey(pass.name()))
             .build();
     }
 
-    private static KeysetRangeInsertTasklet scoringInEngine(StepRun run, DuckDbDataSource sourceDatabase,
+    private static KeysetRangeInsertTasklet scoringInEngine(StepRun run, Pass pass, DuckDbDataSource sourceDatabase,
             DuckDbDataSource targetDatabase, ScoringSettings scoring) {
         // Functions and attachments are database-wide: names of this step execution's own.
         String function = "duckbatch_rtic_scores_" + run.execution().getId();
         String source = "scoring_source_" + run.execution().getId();
         CompanyScorer scorer = loadScorer(run, sourceDatabase, scoring);
-        String companies = "SELECT company_number, %1$s(name, %2$s) AS scored FROM %3$s.companies WHERE %4$s AND %5$s"
-            .formatted(function, SicCodesText.sql("sic_codes"), source, KeysetRangeInsertTasklet.RANGE,
-                    RticScoreFunctions.candidates(scorer, "name"));
-        return KeysetRangeInsertTasklet.builder()
-            .name(READER_NAME)
+        String companies = "SELECT company_number, %1$s(name, %2$s) AS scored FROM %3$s WHERE %4$s AND %5$s"
+            .formatted(function, SicCodesText.sql("sic_codes"), pass.attached() ? source + "." + pass.companies().table()
+                    : pass.companies().table(), KeysetRangeInsertTasklet.RANGE, RticScoreFunctions.candidates(scorer, "name"));
+        KeysetRangeInsertTasklet.Builder tasklet = KeysetRangeInsertTasklet.builder();
+        if (pass.attached()) {
+            tasklet.source(source, pass.companiesDatabase());
+        }
+        return tasklet.name(pass.name())
             .target(targetDatabase)
-            .source(source, sourceDatabase)
-            .keys("companies", "company_number")
+            .keys(pass.companies().table(), "company_number")
             .keyRange(after(run), upTo(run))
             .rangeSize(scoring.getRangeSize())
-            .insert("INSERT INTO " + TARGET_TABLE + " " + RticScoreFunctions.rows(companies, scorer.codes()))
-            .checkpoint(checkpoint(targetDatabase, run))
+            .insert("INSERT INTO " + pass.scores() + " " + RticScoreFunctions.rows(companies, scorer.codes()))
+            .checkpoint(checkpoint(targetDatabase, pass, run))
             .prepare(connection -> RticScoreFunctions.register(connection, function, scorer))
             .timer(run.timer())
             .build();
     }
 
-    /** The task's rows of {@code rtic_scores}: its key range, all codes. */
-    private static DestinationCheckpoint checkpoint(DuckDbDataSource targetDatabase, StepRun run) {
+    @FunctionalInterface
+    private interface WithSource<T> {
+
+        T run(Connection target, String source) throws SQLException;
+
+    }
+
+    /** {@code work} on a target connection with the source attached read-only, under a name of the step execution's own. */
+    private static <T> T withSourceAttached(StepRun run, DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase,
+            WithSource<T> work) throws SQLException {
+        String source = "scoring_source_" + run.execution().getId();
+        try (Connection connection = targetDatabase.getConnection()) {
+            ReadOnlyAttachment.attach(connection, source, sourceDatabase.path());
+            try {
+                return work.run(connection, source);
+            }
+            finally {
+                ReadOnlyAttachment.detach(connection, source);
+            }
+        }
+    }
+
+    /** The task's rows of its pass's scores table: its key range, all codes. */
+    private static DestinationCheckpoint checkpoint(DuckDbDataSource targetDatabase, Pass pass, StepRun run) {
         return DestinationCheckpoint.builder()
             .destination(targetDatabase)
-            .table(TARGET_TABLE)
+            .table(pass.scores())
             .keyColumn("company_number")
             .keyRange(after(run), upTo(run))
             .build();
@@ -203,11 +343,11 @@ public class CompanyScoringJobConfiguration {
         return KeyRangePartitioner.upTo(run.executionContext());
     }
 
-    private static KeysetItemReader.Builder<List<Company>> companyReader(DuckDbDataSource sourceDatabase, int pageSize) {
+    private static KeysetItemReader.Builder<List<Company>> companyReader(Pass pass, int pageSize) {
         return KeysetItemReader.<List<Company>>builder()
-            .name(READER_NAME)
-            .dataSource(sourceDatabase)
-            .query(COMPANIES)
+            .name(pass.name())
+            .dataSource(pass.companiesDatabase())
+            .query(pass.companies())
             .pageSize(pageSize)
             .columnarRows(CompanyScoringJobConfiguration::companies);
     }
@@ -226,11 +366,15 @@ public class CompanyScoringJobConfiguration {
         items.add(Arrays.asList(batch));
     }
 
-    /** A task's scorer, of the codes its run scores with ({@link ScoringCodes}). */
+    /** A task's scorer, of the codes its run scores with. */
     private static CompanyScorer loadScorer(StepRun run, DuckDbDataSource sourceDatabase, ScoringSettings scoring) {
+        return new CompanyScorer(scoringCodes(run, sourceDatabase), scoring.getThreshold());
+    }
+
+    /** The codes the run scores with ({@link ScoringCodes}). */
+    private static List<RticCode> scoringCodes(StepRun run, DuckDbDataSource sourceDatabase) {
         try {
-            return new CompanyScorer(ScoringCodes.of(run.execution().getJobParameters(), sourceDatabase),
-                    scoring.getThreshold());
+            return ScoringCodes.of(run.execution().getJobParameters(), sourceDatabase);
         }
         catch (SQLException ex) {
             throw new IllegalStateException("Cannot read the RTIC codes of " + sourceDatabase + ": " + ex.getMessage(), ex);
@@ -241,10 +385,11 @@ public class CompanyScoringJobConfiguration {
      * Writes scores to {@code rtic_scores} a vector at a time; the matched keywords cross as
      * one text per row (keywords that can match hold no comma) and become a VARCHAR[] in SQL.
      */
-    public static VectorInsertItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, SimplerTimer timer) {
+    public static VectorInsertItemWriter<RticScore> scoringWriter(DuckDbDataSource targetDatabase, String table,
+            SimplerTimer timer) {
         return VectorInsertItemWriter.<RticScore>builder()
             .dataSource(targetDatabase)
-            .table(TARGET_TABLE)
+            .table(table)
             .varchar("rtic_code", RticScore::rticCode)
             .varchar("company_number", RticScore::companyNumber)
             .float8("score", RticScore::score)

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Job companyScoring's settings, {@code duckbatch.scoring.*}: the least score written, how
- * tasks score, udf mode's companies per statement, and the codes file scored against
+ * tasks score, udf mode's companies per statement, whether a run may be
+ * incremental, and the codes file scored against
  * instead of the source's {@code rtic_codes} ({@link ScoringCodes}). Bound with the other settings (an
  * unknown name is refused), handed to the job as a bean of its own.
  */
@@ -27,6 +28,12 @@ public class ScoringSettings {
 
     /** A CSV file of the codes to score against; none: the source's rtic_codes table. */
     private Path codes;
+
+    /**
+     * Score every company against every code even when the target holds a completed run
+     * (which makes the run incremental: only what changed is scored, see {@link ScoringRefresh}).
+     */
+    private boolean fullRefresh;
 
     public enum Mode {
 
@@ -77,6 +84,14 @@ public class ScoringSettings {
 
     public void setCodes(Path codes) {
         this.codes = codes;
+    }
+
+    public boolean isFullRefresh() {
+        return this.fullRefresh;
+    }
+
+    public void setFullRefresh(boolean fullRefresh) {
+        this.fullRefresh = fullRefresh;
     }
 
 }

@@ -1,0 +1,269 @@
+package io.duckbatch.jobs.scoring;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the target's {@code rtic_scores} was computed from, and the incremental run that
+ * scores only what changed since (issue 15). All of it is SQL on the target connection, the
+ * source {@code ATTACH}ed read-only: no key crosses into Java.
+ * <p>
+ * The rule: the target holds {@value #SCORED_COMPANIES} (company_number, fingerprint =
+ * {@code hash(name, sic_codes)}) and {@value #SCORED_CODES} (rtic_code, fingerprint of its
+ * keywords, SIC prefixes, the threshold and {@link CompanyScorer#VERSION}) exactly when
+ * {@code rtic_scores} is complete for them: both are written in the transaction that
+ * completes the scores (a full run's last step, {@link #record}; an incremental run's
+ * {@link #apply}), and dropped by a full run before it writes its first row. Without them a
+ * run is full; with them (and without {@code duckbatch.scoring.full-refresh}) it is
+ * incremental ({@link #plan}):
+ * <ul>
+ * <li>companies new, removed, or whose fingerprint changed go to {@value #COMPANY_CHANGES}
+ * (one full join of the source's fingerprints with the recorded ones); codes new, removed or
+ * whose fingerprint changed to {@value #CODE_CHANGES};</li>
+ * <li>the companies to score go to {@value #RESCORE} (name and SIC codes copied from the
+ * source): the new and changed ones, or every company when a code is new or changed (that
+ * code is re-scored in full);</li>
+ * <li>the job's scoring tasks score them against every code into {@value #DELTA}, resumable
+ * after its {@code MAX(company_number)} as a full run's tasks are;</li>
+ * <li>{@link #apply} then, in one transaction: deletes the rows of changed and removed
+ * companies and codes from {@code rtic_scores}, inserts the rows of {@value #DELTA} for
+ * changed companies or changed codes (a row of an unchanged company and code is already
+ * there, the same), records the new fingerprints and drops the work tables.</li>
+ * </ul>
+ * Restart contract: the change set, materialised in the target by the plan step (once per
+ * job instance), is the truth of an interrupted incremental run; {@code rtic_scores} and the
+ * fingerprints are untouched until {@link #apply}, which is atomic and a no-op once its work
+ * tables are gone. So kill -9 anywhere, then the same command, gives the result of an
+ * uninterrupted run; a run abandoned midway leaves the previous complete result, and the next
+ * run plans afresh against it.
+ */
+final class ScoringRefresh {
+
+    static final String SCORED_COMPANIES = "rtic_scored_companies";
+
+    static final String SCORED_CODES = "rtic_scored_codes";
+
+    static final String COMPANY_CHANGES = "rtic_refresh_companies";
+
+    static final String CODE_CHANGES = "rtic_refresh_codes";
+
+    /** The codes as this run scores them, recorded by {@link #apply}. */
+    static final String CODES_NOW = "rtic_refresh_codes_now";
+
+    static final String RESCORE = "rtic_refresh_rescore";
+
+    static final String DELTA = "rtic_refresh_scores";
+
+    private static final List<String> WORK_TABLES = List.of(DELTA, RESCORE, COMPANY_CHANGES, CODE_CHANGES, CODES_NOW);
+
+    /** Job ExecutionContext: the run's {@link Mode}, decided once per job instance, and what it does, in words. */
+    static final String MODE_KEY = "scoring.refresh";
+
+    static final String SUMMARY_KEY = "scoring.refresh.summary";
+
+    private static final String FINGERPRINT = "hash(name, sic_codes)";
+
+    enum Mode {
+
+        /** Every company against every code, into rtic_scores. */
+        FULL,
+
+        /** What changed, into the work table, then applied. */
+        INCREMENTAL
+
+    }
+
+    record Plan(Mode mode, String summary) {
+    }
+
+    private ScoringRefresh() {
+    }
+
+    /**
+     * Decides the run and prepares the target for it, in one transaction: for a full run,
+     * drops the recorded inputs and work tables and empties {@code rtic_scores}; for an
+     * incremental one, materialises the change set and the companies to score.
+     * @param source the alias the source is attached under on {@code target}
+     */
+    static Plan plan(Connection target, String source, List<RticCode> codes, double threshold, boolean fullRefresh)
+            throws SQLException {
+        boolean recorded = exists(target, SCORED_COMPANIES) && exists(target, SCORED_CODES);
+        return inTransaction(target, statement -> {
+            for (String table : WORK_TABLES) {
+                statement.execute("DROP TABLE IF EXISTS " + table);
+            }
+            if (fullRefresh || !recorded) {
+                statement.execute("DROP TABLE IF EXISTS " + SCORED_COMPANIES);
+                statement.execute("DROP TABLE IF EXISTS " + SCORED_CODES);
+                statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE);
+                return new Plan(Mode.FULL, "full: every company against every code (" + (fullRefresh
+                        ? "duckbatch.scoring.full-refresh=true)" : "no completed run in the target yet)"));
+            }
+            writeCodes(target, CODES_NOW, codes, threshold);
+            statement.execute("CREATE TABLE " + CODE_CHANGES + " AS SELECT coalesce(n.rtic_code, o.rtic_code) AS rtic_code, "
+                    + change("n.rtic_code", "o.rtic_code") + " FROM " + CODES_NOW + " n FULL JOIN " + SCORED_CODES
+                    + " o ON n.rtic_code = o.rtic_code WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
+            statement.execute("CREATE TABLE " + COMPANY_CHANGES + " AS SELECT coalesce(n.company_number, o.company_number)"
+                    + " AS company_number, n.fingerprint, " + change("n.company_number", "o.company_number")
+                    + " FROM (SELECT company_number, " + FINGERPRINT + " AS fingerprint FROM " + source + ".companies) n"
+                    + " FULL JOIN " + SCORED_COMPANIES + " o ON n.company_number = o.company_number"
+                    + " WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
+            statement.execute("CREATE TABLE " + RESCORE + " AS SELECT company_number, name, sic_codes FROM " + source
+                    + ".companies WHERE EXISTS (SELECT 1 FROM " + CODE_CHANGES + " WHERE change <> 'removed')"
+                    + " OR company_number IN (SELECT company_number FROM " + COMPANY_CHANGES + " WHERE change <> 'removed')");
+            statement.execute(CompanyScoringJobConfiguration.scoresDdl(DELTA));
+            Map<String, Long> companies = counts(statement, COMPANY_CHANGES);
+            Map<String, Long> changedCodes = counts(statement, CODE_CHANGES);
+            long rescored = changedCodes.getOrDefault("new", 0L) + changedCodes.getOrDefault("changed", 0L);
+            long removedCodes = changedCodes.getOrDefault("removed", 0L);
+            return new Plan(Mode.INCREMENTAL, String.format(Locale.ROOT,
+                    "incremental: %,d new, %,d removed, %,d changed companies; %,d code%s changed (re-scored in full)%s",
+                    companies.getOrDefault("new", 0L), companies.getOrDefault("removed", 0L),
+                    companies.getOrDefault("changed", 0L), rescored, (rescored == 1) ? "" : "s",
+                    (removedCodes > 0) ? String.format(Locale.ROOT, ", %,d removed", removedCodes) : ""));
+        });
+    }
+
+    /**
+     * A full run's last step: records what {@code rtic_scores} now holds the scores of. Run
+     * again (after a kill before the step was marked complete), it records the same.
+     */
+    static void record(Connection target, String source, List<RticCode> codes, double threshold) throws SQLException {
+        inTransaction(target, statement -> {
+            statement.execute("CREATE OR REPLACE TABLE " + SCORED_COMPANIES + " AS SELECT company_number, " + FINGERPRINT
+                    + " AS fingerprint FROM " + source + ".companies");
+            statement.execute("DROP TABLE IF EXISTS " + SCORED_CODES);
+            writeCodes(target, SCORED_CODES, codes, threshold);
+            return null;
+        });
+    }
+
+    /**
+     * An incremental run's last step, in one transaction (see the class comment); nothing
+     * when already applied (its work tables are gone).
+     * @return the rows inserted into {@code rtic_scores}
+     */
+    static long apply(Connection target) throws SQLException {
+        if (!exists(target, DELTA)) {
+            return 0;
+        }
+        return inTransaction(target, statement -> {
+            String changed = "company_number IN (SELECT company_number FROM " + COMPANY_CHANGES + ") OR rtic_code IN"
+                    + " (SELECT rtic_code FROM " + CODE_CHANGES + ")";
+            statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE + " WHERE " + changed);
+            long inserted = statement.executeUpdate("INSERT INTO " + CompanyScoringJobConfiguration.TARGET_TABLE
+                    + " SELECT * FROM " + DELTA + " WHERE " + changed);
+            statement.execute("DELETE FROM " + SCORED_COMPANIES + " WHERE company_number IN (SELECT company_number FROM "
+                    + COMPANY_CHANGES + ")");
+            statement.execute("INSERT INTO " + SCORED_COMPANIES + " SELECT company_number, fingerprint FROM "
+                    + COMPANY_CHANGES + " WHERE change <> 'removed'");
+            statement.execute("DROP TABLE " + SCORED_CODES);
+            statement.execute("ALTER TABLE " + CODES_NOW + " RENAME TO " + SCORED_CODES);
+            for (String table : WORK_TABLES) {
+                statement.execute("DROP TABLE IF EXISTS " + table);
+            }
+            return inserted;
+        });
+    }
+
+    /**
+     * A code as scored: its keywords and SIC prefixes (not its label, which no score holds),
+     * the threshold and the scorer's version, as the hex of their SHA-256.
+     */
+    static String fingerprint(RticCode code, double threshold) {
+        StringBuilder text = new StringBuilder();
+        for (Object field : List.of(code.code(), code.keywords(), code.sicPrefixes(), Double.toString(threshold),
+                CompanyScorer.VERSION)) {
+            // Each element length-prefixed: no two different definitions give the same text.
+            for (Object element : (field instanceof List<?> list) ? list : List.of(field)) {
+                String value = String.valueOf(element);
+                text.append(value.length()).append(':').append(value);
+            }
+            text.append('|');
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("This JVM has no SHA-256", ex);
+        }
+    }
+
+    private static void writeCodes(Connection target, String table, List<RticCode> codes, double threshold)
+            throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("CREATE TABLE " + table + " (rtic_code VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL)");
+        }
+        try (PreparedStatement insert = target.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
+            for (RticCode code : codes) {
+                insert.setString(1, code.code());
+                insert.setString(2, fingerprint(code, threshold));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static String change(String now, String recorded) {
+        return "CASE WHEN " + recorded + " IS NULL THEN 'new' WHEN " + now + " IS NULL THEN 'removed' ELSE 'changed' END"
+                + " AS change";
+    }
+
+    private static Map<String, Long> counts(Statement statement, String changes) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (ResultSet rs = statement.executeQuery("SELECT change, count(*) FROM " + changes + " GROUP BY change")) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private static boolean exists(Connection target, String table) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("SELECT count(*) FROM duckdb_tables() WHERE"
+                + " database_name = current_database() AND schema_name = current_schema() AND table_name = ?")) {
+            statement.setString(1, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+
+        T run(Statement statement) throws SQLException;
+
+    }
+
+    /** {@code work} in one transaction of {@code target}: all of it or nothing. */
+    private static <T> T inTransaction(Connection target, Work<T> work) throws SQLException {
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try (Statement statement = target.createStatement()) {
+            T result = work.run(statement);
+            target.commit();
+            return result;
+        }
+        catch (SQLException | RuntimeException ex) {
+            target.rollback();
+            throw ex;
+        }
+        finally {
+            target.setAutoCommit(autoCommit);
+        }
+    }
+
+}
