@@ -74,6 +74,9 @@ class KillAndRestartTest {
     /** Arguments after the common ones, e.g. the scoring mode. */
     private List<String> extra = List.of();
 
+    /** A source of the case's own, when it changes one; else the shared {@link #source}. */
+    private Path ownSource;
+
     @BeforeAll
     static void generateTheSource() throws Exception {
         source = shared.resolve("source.duckdb");
@@ -100,7 +103,8 @@ class KillAndRestartTest {
     private List<String> command(boolean serial) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir, "--duckbatch.source=" + source,
+                DuckbatchApplication.class.getName(), "--duckbatch.data-dir=" + this.dir,
+                "--duckbatch.source=" + ((this.ownSource != null) ? this.ownSource : source),
                 "--duckbatch.page-size=" + (serial ? 300 : 500), "--duckbatch.chunk-size=500", "--duckbatch.progress-interval=0s",
                 "--management.server.port=-1"));
         command.add("--duckbatch.concurrency=" + (serial ? 1 : 2));
@@ -282,6 +286,10 @@ class KillAndRestartTest {
     }
 
     private void assertOutputEqualsAnUninterruptedRun() throws Exception {
+        assertOutputEquals(expected);
+    }
+
+    private void assertOutputEquals(List<List<Object>> expected) throws Exception {
         Path target = this.dir.resolve("target.duckdb");
         assertThat(DuckDbFiles.count(target,
                 "SELECT count(*) FROM (SELECT rtic_code, company_number FROM rtic_scores GROUP BY ALL HAVING count(*) > 1)"))
@@ -387,6 +395,41 @@ class KillAndRestartTest {
         assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
             .containsExactly("FAILED", "FAILED", "COMPLETED");
         assertOutputEqualsAnUninterruptedRun();
+    }
+
+    /**
+     * The monthly refresh killed midway: after a full run, the source changes (companies
+     * renamed, removed, added; a code redefined, so every company is scored again for it),
+     * and the incremental run is killed at a random chunk twice (udf mode, then chunk mode).
+     * The same command then finishes the same instance, without planning it again, and the
+     * target equals a full recompute on the new source: no row lost or duplicated.
+     */
+    @Test
+    void aKilledIncrementalRunEndsEqualToAFullRecompute() throws Exception {
+        TestJobRepository repository = repository(TestJobRepository.H2);
+        this.ownSource = java.nio.file.Files.copy(source, this.dir.resolve("source.duckdb"));
+        assertThat(runToTheEnd(false)).contains("full: every company against every code");
+        DuckDbFiles.execute(this.ownSource,
+                "UPDATE companies SET name = 'Data Software ' || name WHERE hash(company_number) % 10 = 0",
+                "DELETE FROM companies WHERE hash(company_number) % 100 = 1",
+                "INSERT INTO companies SELECT * REPLACE ('X' || company_number AS company_number) FROM companies"
+                        + " WHERE hash(company_number) % 100 = 2",
+                "UPDATE rtic_codes SET keywords = list_append(keywords, 'bakery') WHERE rtic_code = (SELECT min(rtic_code) FROM rtic_codes)");
+        this.extra = List.of("--duckbatch.scoring.mode=udf", "--duckbatch.scoring.range-size=200");
+        runAndKill(1);
+        this.extra = List.of();
+        runAndKill(2);
+
+        String output = runToTheEnd(false);
+
+        assertThat(output).contains("Resuming companyScoring execution").doesNotContain("incremental:");
+        assertThat(repository.column("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+            .containsExactly("COMPLETED", "FAILED", "FAILED", "COMPLETED");
+        assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'planScoring'")).isEqualTo(2);
+        // Interrupted tasks resumed after what they had written, not from their start.
+        assertThat(repository.count("SELECT count(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'rescoreCompanyRange:%'"
+                + " AND STATUS = 'FAILED' AND READ_COUNT > 0")).isPositive();
+        assertOutputEquals(ExpectedScores.compute(this.ownSource, 0.5));
     }
 
 }
