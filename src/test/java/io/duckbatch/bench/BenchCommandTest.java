@@ -54,7 +54,7 @@ class BenchCommandTest {
             }
         }
         List<String> lines = Arrays.stream(out.split("\\R")).filter(line -> !line.isBlank()).toList();
-        List<String> last = lines.subList(lines.size() - 6, lines.size());
+        List<String> last = lines.subList(lines.size() - 8, lines.size() - 2);
         assertThat(last.get(0)).matches("ratio chunk_vs_stock \\d+\\.\\d\\d");
         assertThat(last.get(1)).matches("ratio udf_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(2)).matches("ratio chunk_vs_sql \\d+\\.\\d\\d");
@@ -64,9 +64,12 @@ class BenchCommandTest {
         if (rssMeasured) {
             assertThat(number(out, "ratio chunk_rss_vs_udf")).isPositive();
         }
+        assertThat(lines.get(lines.size() - 2)).matches(
+                "refresh after 1% of 1,000 companies changed: full run \\d+\\.\\d\\d s, incremental run \\d+\\.\\d\\d s");
+        assertThat(number(out, "ratio incremental_speedup")).isPositive();
         // The console is what a person reads: a line per mode, the table, the ratio lines (and the
         // demo sources generated); what each task of each run did is in the log file.
-        assertThat(lines).hasSizeLessThanOrEqualTo(40);
+        assertThat(lines).hasSizeLessThanOrEqualTo(42);
         assertThat(out).doesNotContain("Phase timing").doesNotContain("[scoreCompanyRange:").doesNotContain("[stockScore")
             .doesNotContain("Starting companyScoring run").doesNotContain(" COMPLETED in ");
         assertThat(Files.readString(this.dir.resolve("duckbatch.log")))
