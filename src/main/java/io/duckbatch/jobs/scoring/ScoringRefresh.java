@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * scores only what changed since (issue 15). All of it is SQL on the target connection, the
  * source {@code ATTACH}ed read-only: no key crosses into Java.
  * <p>
- * The rule: the target holds {@value #SCORED_COMPANIES} (company_number, fingerprint =
- * {@code hash(name, sic_codes)}) and {@value #SCORED_CODES} (rtic_code, fingerprint of its
+ * The rule: the target holds {@value #SCORED_COMPANIES} (key_hash = {@code hash(company_number)},
+ * fingerprint = {@code hash(company_number, name, sic_codes)}) and {@value #SCORED_CODES} (rtic_code, fingerprint of its
  * keywords, SIC prefixes, the threshold and {@link CompanyScorer#VERSION}) exactly when
  * {@code rtic_scores} is complete for them: both are written in the transaction that
  * completes the scores (a full run's last step, {@link #record}; an incremental run's
@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * incremental ({@link #plan}):
  * <ul>
  * <li>companies new, removed, or whose fingerprint changed go to {@value #COMPANY_CHANGES}
- * (one full join of the source's fingerprints with the recorded ones); codes new, removed or
+ * (one full join of the source's hashes with the recorded ones; a removed company is known by
+ * its key's hash, which finds its rows in {@code rtic_scores}); codes new, removed or
  * whose fingerprint changed to {@value #CODE_CHANGES};</li>
  * <li>the companies to score go to {@value #RESCORE} (name and SIC codes copied from the
  * source): the new and changed ones, or every company when a code is new or changed (that
@@ -72,7 +73,10 @@ final class ScoringRefresh {
 
     static final String SUMMARY_KEY = "scoring.refresh.summary";
 
-    private static final String FINGERPRINT = "hash(name, sic_codes)";
+    /** A company by its key, and its scored inputs with its key: 64-bit hashes, 16 bytes a company. */
+    private static final String KEY_HASH = "hash(company_number)";
+
+    private static final String FINGERPRINT = "hash(company_number, name, sic_codes)";
 
     enum Mode {
 
@@ -114,10 +118,11 @@ final class ScoringRefresh {
             statement.execute("CREATE TABLE " + CODE_CHANGES + " AS SELECT coalesce(n.rtic_code, o.rtic_code) AS rtic_code, "
                     + change("n.rtic_code", "o.rtic_code") + " FROM " + CODES_NOW + " n FULL JOIN " + SCORED_CODES
                     + " o ON n.rtic_code = o.rtic_code WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
-            statement.execute("CREATE TABLE " + COMPANY_CHANGES + " AS SELECT coalesce(n.company_number, o.company_number)"
-                    + " AS company_number, n.fingerprint, " + change("n.company_number", "o.company_number")
-                    + " FROM (SELECT company_number, " + FINGERPRINT + " AS fingerprint FROM " + source + ".companies) n"
-                    + " FULL JOIN " + SCORED_COMPANIES + " o ON n.company_number = o.company_number"
+            // Joined on hashes, not on the keys: a full join of two columns of 64-bit numbers.
+            statement.execute("CREATE TABLE " + COMPANY_CHANGES + " AS SELECT n.company_number, coalesce(n.key_hash,"
+                    + " o.key_hash) AS key_hash, n.fingerprint, " + change("n.key_hash", "o.key_hash") + " FROM (SELECT"
+                    + " company_number, " + KEY_HASH + " AS key_hash, " + FINGERPRINT + " AS fingerprint FROM " + source
+                    + ".companies) n FULL JOIN " + SCORED_COMPANIES + " o ON n.key_hash = o.key_hash"
                     + " WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
             statement.execute("CREATE TABLE " + RESCORE + " AS SELECT company_number, name, sic_codes FROM " + source
                     + ".companies WHERE EXISTS (SELECT 1 FROM " + CODE_CHANGES + " WHERE change <> 'removed')"
@@ -141,8 +146,8 @@ final class ScoringRefresh {
      */
     static void record(Connection target, String source, List<RticCode> codes, double threshold) throws SQLException {
         inTransaction(target, statement -> {
-            statement.execute("CREATE OR REPLACE TABLE " + SCORED_COMPANIES + " AS SELECT company_number, " + FINGERPRINT
-                    + " AS fingerprint FROM " + source + ".companies");
+            statement.execute("CREATE OR REPLACE TABLE " + SCORED_COMPANIES + " AS SELECT " + KEY_HASH + " AS key_hash, "
+                    + FINGERPRINT + " AS fingerprint FROM " + source + ".companies");
             statement.execute("DROP TABLE IF EXISTS " + SCORED_CODES);
             writeCodes(target, SCORED_CODES, codes, threshold);
             return null;
@@ -159,14 +164,15 @@ final class ScoringRefresh {
             return 0;
         }
         return inTransaction(target, statement -> {
-            String changed = "company_number IN (SELECT company_number FROM " + COMPANY_CHANGES + ") OR rtic_code IN"
+            // A removed company is known by its key's hash only.
+            String changed = KEY_HASH + " IN (SELECT key_hash FROM " + COMPANY_CHANGES + ") OR rtic_code IN"
                     + " (SELECT rtic_code FROM " + CODE_CHANGES + ")";
             statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE + " WHERE " + changed);
             long inserted = statement.executeUpdate("INSERT INTO " + CompanyScoringJobConfiguration.TARGET_TABLE
                     + " SELECT * FROM " + DELTA + " WHERE " + changed);
-            statement.execute("DELETE FROM " + SCORED_COMPANIES + " WHERE company_number IN (SELECT company_number FROM "
+            statement.execute("DELETE FROM " + SCORED_COMPANIES + " WHERE key_hash IN (SELECT key_hash FROM "
                     + COMPANY_CHANGES + ")");
-            statement.execute("INSERT INTO " + SCORED_COMPANIES + " SELECT company_number, fingerprint FROM "
+            statement.execute("INSERT INTO " + SCORED_COMPANIES + " SELECT key_hash, fingerprint FROM "
                     + COMPANY_CHANGES + " WHERE change <> 'removed'");
             statement.execute("DROP TABLE " + SCORED_CODES);
             statement.execute("ALTER TABLE " + CODES_NOW + " RENAME TO " + SCORED_CODES);
