@@ -56,7 +56,8 @@ class OlderDuckDbClientsTest {
             .containsExactly(source + " companies", source + " postcode_regions", source + " rtic_codes",
                     target + " companies_clean", target + " companies_enriched", target + " companyRegions_rejects",
                     target + " companyScoring_rejects", target + " company_phone_features", target + " company_regions",
-                    target + " legacyBulkUpdate_rejects", target + " rtic_scores");
+                    target + " legacyBulkUpdate_rejects", target + " rtic_scored_codes", target + " rtic_scored_companies",
+                    target + " rtic_scores");
         assertThat(current).filteredOn(line -> line.startsWith(target + " rtic_scores:"))
             .singleElement().asString().doesNotStartWith(target + " rtic_scores: 0 rows");
     }
