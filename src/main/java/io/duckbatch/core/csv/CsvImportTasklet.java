@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 import io.duckbatch.core.csv.CsvInputs.CsvFile;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.duckdb.StatementProgress;
 import io.duckbatch.core.timing.SimplerTimer;
 
 import org.slf4j.Logger;
@@ -79,6 +81,8 @@ public class CsvImportTasklet implements Tasklet {
 
     private final SimplerTimer timer;
 
+    private final Duration progressInterval;
+
     private CsvImportTasklet(Builder builder) {
         this.database = builder.database;
         this.input = builder.input;
@@ -93,6 +97,7 @@ public class CsvImportTasklet implements Tasklet {
         this.maxRejects = builder.maxRejects;
         this.rowNoun = builder.rowNoun;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
+        this.progressInterval = builder.progressInterval;
     }
 
     public static Builder builder() {
@@ -152,10 +157,13 @@ public class CsvImportTasklet implements Tasklet {
             log.info(String.format(Locale.ROOT, "Reading %d file(s), %,d MB, into %s", inputs.files().size(),
                     inputs.bytes() >> 20, building));
             try (var t = this.timer.track("read")) {
-                execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM "
+                long start = System.nanoTime();
+                StatementProgress.execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM "
                         + readCsv(inputs.files(), "store_rejects=true, rejects_table='" + REJECT_ERRORS
                                 + "', rejects_scan='" + REJECT_SCANS + "'")
-                        + " ORDER BY " + this.key);
+                        + " ORDER BY " + this.key, this.progressInterval,
+                        percent -> log.info(String.format(Locale.ROOT, "Reading into %s: %.0f%% after %.0f s", building, percent,
+                                (System.nanoTime() - start) / 1e9)));
             }
             long rowsRead = count(connection, "SELECT count(*) FROM " + building);
             try (var t = this.timer.track("rejects")) {
@@ -355,7 +363,15 @@ public class CsvImportTasklet implements Tasklet {
 
         private SimplerTimer timer;
 
+        private Duration progressInterval = Duration.ZERO;
+
         private Builder() {
+        }
+
+        /** How often the long read says how far it is (DuckDB's estimate); zero: never. */
+        public Builder progress(Duration progressInterval) {
+            this.progressInterval = progressInterval;
+            return this;
         }
 
         /** The database the table is built in; it is created when missing. */

@@ -58,6 +58,7 @@ public class CompanyImportJobConfiguration {
             .key("company_number", CompaniesHouseFile.KEY)
             .rejects(REJECTS, importSettings.getMaxRejects())
             .rowNoun("companies")
+            .progress(steps.defaults().progressInterval())
             .timer(run.timer())
             .build()).build();
     }
