@@ -105,7 +105,7 @@ public class CsvImportTasklet implements Tasklet {
     }
 
     /** What one import did: rows kept, lines read, lines rejected, bytes read. */
-    public record Outcome(long rows, long lines, long rejected, long bytes) {
+    private record Outcome(long rows, long lines, long rejected, long bytes) {
     }
 
     @Override
