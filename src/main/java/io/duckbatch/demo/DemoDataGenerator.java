@@ -56,6 +56,11 @@ public class DemoDataGenerator {
     public void writeCompaniesHouseFile(Path file, long rows) {
         requireRows(rows);
         Path target = file.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // Moved into place, the file would replace a device or a folder's link (/dev/null).
+            throw new IllegalArgumentException("Cannot write demo file " + target
+                    + ": it exists and is not a regular file; name a new .zip, .csv or .csv.gz file");
+        }
         String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean zip = name.endsWith(".zip");
         Path partial = target.resolveSibling(target.getFileName() + ".writing" + (name.endsWith(".gz") ? ".csv.gz" : ".csv"));

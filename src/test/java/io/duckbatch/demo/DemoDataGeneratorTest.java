@@ -56,4 +56,14 @@ class DemoDataGeneratorTest {
         assertThat(this.dir.resolve("x.duckdb")).doesNotExist();
     }
 
+    /** Moving a written file into place must never replace what is not a file (a folder here; /dev/null for a user). */
+    @Test
+    void aCompaniesHouseFileIsNeverMovedOverSomethingThatIsNotAFile() throws Exception {
+        Path folder = Files.createDirectories(this.dir.resolve("not-a-file.csv"));
+        assertThatThrownBy(() -> new DemoDataGenerator().writeCompaniesHouseFile(folder, 10))
+            .hasMessageContaining("it exists and is not a regular file");
+        assertThat(folder).isDirectory();
+        assertThat(Files.list(this.dir).map(path -> path.getFileName().toString())).containsExactly("not-a-file.csv");
+    }
+
 }
