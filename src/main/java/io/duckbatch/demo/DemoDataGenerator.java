@@ -55,12 +55,7 @@ public class DemoDataGenerator {
      */
     public void writeCompaniesHouseFile(Path file, long rows) {
         requireRows(rows);
-        Path target = file.toAbsolutePath().normalize();
-        if (Files.exists(target) && !Files.isRegularFile(target)) {
-            // Moved into place, the file would replace a device or a folder's link (/dev/null).
-            throw new IllegalArgumentException("Cannot write demo file " + target
-                    + ": it exists and is not a regular file; name a new .zip, .csv or .csv.gz file");
-        }
+        Path target = newOrRegularFile(file, "a new .zip, .csv or .csv.gz file");
         String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean zip = name.endsWith(".zip");
         Path partial = target.resolveSibling(target.getFileName() + ".writing" + (name.endsWith(".gz") ? ".csv.gz" : ".csv"));
@@ -103,7 +98,7 @@ public class DemoDataGenerator {
      * {@code rtic_code,label,keywords,sic_prefixes}, lists separated by {@code ;}.
      */
     public void writeCodesFile(Path file) {
-        Path target = file.toAbsolutePath().normalize();
+        Path target = newOrRegularFile(file, "a new .csv file");
         try {
             Folders.create(target.getParent());
             try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
@@ -118,6 +113,20 @@ public class DemoDataGenerator {
             throw new IllegalStateException("Cannot write codes file " + target + ": " + ex.getMessage(), ex);
         }
         log.info("Wrote the demo's RTIC codes to {}", target);
+    }
+
+    /**
+     * The file, absolute, when it does not exist or is a regular file: a file written under
+     * another name and moved into place (as here and by DuckDB's COPY) would replace a device
+     * such as /dev/null or an empty folder.
+     */
+    private static Path newOrRegularFile(Path file, String expected) {
+        Path target = file.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new IllegalArgumentException("Cannot write demo file " + target + ": it exists and is not a regular file;"
+                    + " name " + expected);
+        }
+        return target;
     }
 
     private static void requireRows(long rows) {

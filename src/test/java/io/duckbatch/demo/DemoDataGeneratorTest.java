@@ -62,6 +62,8 @@ class DemoDataGeneratorTest {
         Path folder = Files.createDirectories(this.dir.resolve("not-a-file.csv"));
         assertThatThrownBy(() -> new DemoDataGenerator().writeCompaniesHouseFile(folder, 10))
             .hasMessageContaining("it exists and is not a regular file");
+        assertThatThrownBy(() -> new DemoDataGenerator().writeCodesFile(folder))
+            .hasMessageContaining("it exists and is not a regular file");
         assertThat(folder).isDirectory();
         assertThat(Files.list(this.dir).map(path -> path.getFileName().toString())).containsExactly("not-a-file.csv");
     }
