@@ -258,8 +258,9 @@ class ActuatorEndpointTest {
                 s -> "SUCCESS".equals(s.label("spring_batch_chunk_write_status")))).isEqualTo(COMPANIES / 500);
         assertThat(this.ended.sum("duckbatch_phase_seconds_count", s -> s.label("phase").equals("write")))
             .isBetween(TASKS * 1.0, COMPANIES / 500.0);
+        // The tasks, and checkScoringInputs, prepareScoringTarget, planScoring, scoreCompanies, recordScoredInputs.
         assertThat(this.ended.sum("spring_batch_step_seconds_count",
-                s -> "COMPLETED".equals(s.label("spring_batch_step_status")))).isEqualTo(TASKS + 3);
+                s -> "COMPLETED".equals(s.label("spring_batch_step_status")))).isEqualTo(TASKS + 5);
         // Per-item observations are opt-in (duckbatch.observe-items).
         assertThat(this.ended.has("spring_batch_item_read_seconds_count")).isFalse();
         assertThat(this.ended.has("spring_batch_item_process_seconds_count")).isFalse();
