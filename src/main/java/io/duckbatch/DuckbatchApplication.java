@@ -102,6 +102,7 @@ public class DuckbatchApplication {
         // (Tomcat and the web context took about half a second of every start).
         boolean servesHttp = DuckbatchCli.runsAJob(args) && !Arrays.asList(args).contains(NO_HTTP_ENDPOINT);
         application.setWebApplicationType(servesHttp ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        application.setDefaultProperties(DuckbatchCli.settingsOf(args));
         return application;
     }
 

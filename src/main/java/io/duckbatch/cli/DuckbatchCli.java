@@ -59,6 +59,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
     private static final Set<String> JOB_VERBS = Set.of("null", "run", "restart");
 
     /** The verbs that read or update the job repository and nothing else. */
+    /** The verb of a worker process: a distributed run whatever the settings say ({@link #settingsOf}). */
+    static final String WORKER_VERB = "worker";
+
     private static final Set<String> REPOSITORY_VERBS = Set.of("executions", "stop", "abandon", "recover");
 
     static final String USAGE = """
@@ -71,6 +74,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               recover <executionId>      mark an execution left STARTED by a dead process FAILED
               executions [job] [--limit N]  recent executions, newest first (default 20)
               jobs                       the jobs in this build
+              worker                     run the partitions of distributed runs (--duckbatch.distributed=true) until stopped
               bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
               bench import [--rows N]    companyImport against DuckDB's bare read_csv of the same file
               demo companies-house <file> [--rows N] | demo rtic-codes <file>
@@ -96,6 +100,13 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
             "executions", "usage: java -jar duckbatch.jar executions [job] [--limit N]\nLists recent executions, "
                     + "newest first: id, job, status, start, end, rows read and written, duration, parameters.",
             "jobs", "usage: java -jar duckbatch.jar jobs\nLists the jobs in this build with what each does.",
+            "worker", """
+                    usage: java -jar duckbatch.jar worker [--duckbatch.worker.slots=N] [--duckbatch.shard-dir=<folder>]
+                    Runs the partitions that 'run companyScoring --duckbatch.distributed=true' sends through the
+                    PostgreSQL job repository (needs the postgres profile), N at a time (default: the cores), each
+                    writing its own shard in the shard folder, shared by every host; the manager then builds the
+                    target from the shards. Runs until SIGTERM or Ctrl-C, which stop the running partitions at a
+                    chunk boundary (STOPPED: the manager's next run resumes them). See README, "Several machines".""",
             "demo", """
                     usage: java -jar duckbatch.jar demo companies-house <file> [--rows N]
                            java -jar duckbatch.jar demo rtic-codes <file>
@@ -227,8 +238,18 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
         return switch (arguments.verb()) {
             case "run" -> arguments.operands().stream().limit(1).flatMap(job -> JobCatalog.find(job).stream()).toList();
             case "restart" -> JobCatalog.JOBS;
+            // The jobs whose partitions a worker may be asked to run.
+            case WORKER_VERB -> JobCatalog.find(JobCatalog.COMPANY_SCORING).stream().toList();
             default -> List.of();
         };
+    }
+
+    /** Settings a command implies: a worker serves distributed runs only. */
+    public static Map<String, Object> settingsOf(String[] args) {
+        return Arguments.parseable(args)
+            .filter(arguments -> !arguments.help() && WORKER_VERB.equals(arguments.verb()))
+            .<Map<String, Object>>map(arguments -> Map.of("duckbatch.distributed", "true"))
+            .orElse(Map.of());
     }
 
     private static String helpText(Arguments args) {

@@ -5,6 +5,8 @@ import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.load.JobDatasets;
+import io.duckbatch.core.remote.PartitionRequests;
+import io.duckbatch.core.remote.PartitionTarget;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.step.StepRecipes;
 import io.duckbatch.core.timing.PhaseMeters;
@@ -14,6 +16,8 @@ import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.jobs.importing.ImportSettings;
 import io.duckbatch.jobs.legacy.LegacySettings;
 import io.duckbatch.jobs.scoring.ScoringSettings;
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 
@@ -24,6 +28,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
@@ -85,14 +90,36 @@ public class DuckbatchConfiguration {
         return executor;
     }
 
-    /** How every step is built: the settings every step shares, its timing, progress and tasks. */
+    /**
+     * How every step is built: the settings every step shares, its timing, progress and
+     * tasks; with {@code duckbatch.distributed=true} partitions are sent to workers.
+     */
     @Bean
     StepRecipes stepRecipes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             StepTimers stepTimers, PhaseMeters phaseMeters, ProgressMeters progressMeters, TaskExecutor partitionTaskExecutor,
-            DuckbatchProperties properties) {
-        return new StepRecipes(jobRepository, transactionManager, stepTimers, phaseMeters, progressMeters,
+            DuckbatchProperties properties, ObjectProvider<PartitionRequests> partitionRequests) {
+        StepRecipes recipes = new StepRecipes(jobRepository, transactionManager, stepTimers, phaseMeters, progressMeters,
                 partitionTaskExecutor, new StepRecipes.Defaults(properties.getChunkSize(), properties.getPageSize(),
                         properties.getConcurrency(), properties.getProgressInterval(), properties.getSkipLimit()));
+        return properties.isDistributed()
+                ? recipes.withRemotePartitions(partitionRequests.getObject(), properties.getWorker().getPollInterval())
+                : recipes;
+    }
+
+    // Scale out (README "Several machines").
+
+    /** The partition requests in the job repository: only a distributed run or a worker asks for them. */
+    @Bean
+    @Lazy
+    PartitionRequests partitionRequests(DataSource dataSource) {
+        return PartitionRequests.in(dataSource);
+    }
+
+    /** Where a partition writes: the target, or in a distributed run its shard under duckbatch.shard-dir. */
+    @Bean
+    PartitionTarget partitionTarget(DuckbatchProperties properties, DuckDbDataSource targetDatabase) {
+        return properties.isDistributed() ? PartitionTarget.sharded(properties.getShardDir(), properties.storageVersionOfNewFiles())
+                : PartitionTarget.shared(targetDatabase);
     }
 
     @Bean

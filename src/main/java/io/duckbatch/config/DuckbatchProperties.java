@@ -76,6 +76,70 @@ public class DuckbatchProperties {
 
     private final Metrics metrics = new Metrics();
 
+    // Scale out (README "Several machines"): distributed runs, workers, shards.
+
+    /** The run is a remote-partitioning manager: its partitions run on workers ({@code worker}). */
+    private boolean distributed = false;
+
+    /** Where partitions of distributed runs write their shards: storage all hosts share. */
+    private Path shardDir;
+
+    private final Worker worker = new Worker();
+
+    public boolean isDistributed() {
+        return this.distributed;
+    }
+
+    public void setDistributed(boolean distributed) {
+        this.distributed = distributed;
+    }
+
+    /** The shard folder; by default {@code shards} in the data dir (one host; name shared storage for several). */
+    public Path getShardDir() {
+        return (this.shardDir != null) ? this.shardDir : this.dataDir.resolve("shards");
+    }
+
+    public void setShardDir(Path shardDir) {
+        this.shardDir = shardDir;
+    }
+
+    public Worker getWorker() {
+        return this.worker;
+    }
+
+    /** A worker process ({@code java -jar duckbatch.jar worker}) and how the manager waits for it. */
+    public static class Worker {
+
+        /** Partitions a worker runs at once. */
+        private int slots = Runtime.getRuntime().availableProcessors();
+
+        /** How often a free slot asks for a request, and the manager looks for ended partitions. */
+        private Duration pollInterval = Duration.ofMillis(500);
+
+        public int getSlots() {
+            return this.slots;
+        }
+
+        public void setSlots(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("duckbatch.worker.slots must be at least 1, was " + slots);
+            }
+            this.slots = slots;
+        }
+
+        public Duration getPollInterval() {
+            return this.pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            if (pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("duckbatch.worker.poll-interval must be positive, was " + pollInterval);
+            }
+            this.pollInterval = pollInterval;
+        }
+
+    }
+
     public Path getDataDir() {
         return this.dataDir;
     }

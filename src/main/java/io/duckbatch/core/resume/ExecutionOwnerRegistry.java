@@ -27,7 +27,9 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
  * Records, in the job repository database, which process owns each job execution it starts
- * (host and pid) and keeps a heartbeat per running execution. With a repository shared by
+ * (host and pid) and keeps a heartbeat per running execution; {@link #forPartitions} does the
+ * same for the partitions (step executions) a remote-partitioning worker runs, in a table of
+ * their own, where recording the owner is also the claim that makes a partition run once. With a repository shared by
  * several hosts this is what tells a crashed execution, whose heartbeat stopped, from one
  * really running elsewhere: Spring Batch's STARTED status alone cannot.
  *
@@ -38,9 +40,14 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionOwnerRegistry.class);
 
+    /** SQLSTATE of a duplicate primary key, in PostgreSQL and H2 alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final DataSource dataSource;
 
     private final String table;
+
+    private final String idColumn;
 
     private final Duration timeout;
 
@@ -54,8 +61,13 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
      * @param timeout silence after which an owner on another host counts as dead
      */
     public ExecutionOwnerRegistry(DataSource dataSource, String tablePrefix, Duration interval, Duration timeout) {
+        this(dataSource, tablePrefix + "EXECUTION_OWNER", "JOB_EXECUTION_ID", interval, timeout);
+    }
+
+    private ExecutionOwnerRegistry(DataSource dataSource, String table, String idColumn, Duration interval, Duration timeout) {
         this.dataSource = dataSource;
-        this.table = tablePrefix + "EXECUTION_OWNER";
+        this.table = table;
+        this.idColumn = idColumn;
         this.timeout = timeout;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "duckbatch-heartbeat");
@@ -65,9 +77,19 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
         this.heartbeat.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The owners of partitions (step executions), {@code <prefix>PARTITION_OWNER}: a worker
+     * {@link #claim claims} a partition before running it and beats its heartbeat until it
+     * {@link #release releases} it.
+     */
+    public static ExecutionOwnerRegistry forPartitions(DataSource dataSource, String tablePrefix, Duration interval,
+            Duration timeout) {
+        return new ExecutionOwnerRegistry(dataSource, tablePrefix + "PARTITION_OWNER", "STEP_EXECUTION_ID", interval, timeout);
+    }
+
     /** Creates the owner table when the repository does not have it yet. */
     public void createTableIfMissing() {
-        String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (JOB_EXECUTION_ID BIGINT NOT NULL PRIMARY KEY,"
+        String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (" + this.idColumn + " BIGINT NOT NULL PRIMARY KEY,"
                 + " HOST VARCHAR(255) NOT NULL, PID BIGINT NOT NULL, HEARTBEAT TIMESTAMP WITH TIME ZONE NOT NULL)";
         try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(ddl);
@@ -80,19 +102,45 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
     /** Records this process as the owner before the first step runs, and starts its heartbeat. */
     @Override
     public void beforeJob(JobExecution jobExecution) {
-        update("INSERT INTO " + this.table + " (JOB_EXECUTION_ID, HOST, PID, HEARTBEAT) VALUES (?, ?, ?, CURRENT_TIMESTAMP)",
-                jobExecution.getId(), ExecutionOwner.LOCAL_HOST, ProcessHandle.current().pid());
-        this.running.add(jobExecution.getId());
+        if (!claim(jobExecution.getId())) {
+            throw new IllegalStateException("Execution " + jobExecution.getId() + " already has an owner in " + this.table);
+        }
     }
 
     @Override
     public void afterJob(JobExecution jobExecution) {
-        this.running.remove(jobExecution.getId());
+        release(jobExecution.getId());
+    }
+
+    /**
+     * Records this process as the owner of {@code id} and starts its heartbeat, unless an
+     * owner is recorded already (then false: another process, or an earlier delivery of the
+     * same request, has it). One INSERT against the primary key: of two processes claiming
+     * at once, one wins.
+     */
+    public boolean claim(long id) {
+        String sql = "INSERT INTO " + this.table + " (" + this.idColumn + ", HOST, PID, HEARTBEAT) VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
+        try {
+            update(sql, id, ExecutionOwner.LOCAL_HOST, ProcessHandle.current().pid());
+        }
+        catch (IllegalStateException ex) {
+            if (ex.getCause() instanceof SQLException failure && UNIQUE_VIOLATION.equals(failure.getSQLState())) {
+                return false;
+            }
+            throw ex;
+        }
+        this.running.add(id);
+        return true;
+    }
+
+    /** Stops the heartbeat of {@code id}; its owner stays recorded. */
+    public void release(long id) {
+        this.running.remove(id);
     }
 
     /** The owner recorded for an execution, if one was. */
     public Optional<ExecutionOwner> ownerOf(long executionId) {
-        String sql = "SELECT HOST, PID, HEARTBEAT, CURRENT_TIMESTAMP FROM " + this.table + " WHERE JOB_EXECUTION_ID = ?";
+        String sql = "SELECT HOST, PID, HEARTBEAT, CURRENT_TIMESTAMP FROM " + this.table + " WHERE " + this.idColumn + " = ?";
         try (Connection connection = this.dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, executionId);
             try (ResultSet row = statement.executeQuery()) {
@@ -135,7 +183,7 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
     void beat() {
         for (Long id : this.running) {
             try {
-                update("UPDATE " + this.table + " SET HEARTBEAT = CURRENT_TIMESTAMP WHERE JOB_EXECUTION_ID = ?", id);
+                update("UPDATE " + this.table + " SET HEARTBEAT = CURRENT_TIMESTAMP WHERE " + this.idColumn + " = ?", id);
             }
             catch (RuntimeException ex) {
                 log.warn("Heartbeat of execution {} not recorded: {}", id, ex.getMessage());

@@ -5,6 +5,8 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import org.springframework.batch.core.step.StepExecution;
+
 /**
  * How a chunk step's bad rows are dead-lettered instead of failing the run: the target
  * database that holds the job's {@code <job>_rejects} ({@link RejectsTable}) and how to name
@@ -21,7 +23,7 @@ import javax.sql.DataSource;
  */
 public final class DeadLetters<I, O> {
 
-    private final DataSource target;
+    private final Function<StepExecution, ? extends DataSource> target;
 
     private final Function<Object, ?> readKey;
 
@@ -30,7 +32,7 @@ public final class DeadLetters<I, O> {
     private final boolean batches;
 
     @SuppressWarnings("unchecked")
-    private DeadLetters(DataSource target, Function<?, ?> readKey, Function<?, ?> writtenKey, boolean batches) {
+    private DeadLetters(Function<StepExecution, ? extends DataSource> target, Function<?, ?> readKey, Function<?, ?> writtenKey, boolean batches) {
         if (target == null || readKey == null || writtenKey == null) {
             throw new IllegalArgumentException("DeadLetters needs the target database and the key of a row read and of a"
                     + " row written, e.g. DeadLetters.of(targetDatabase, Company::number, Score::companyNumber)");
@@ -44,17 +46,30 @@ public final class DeadLetters<I, O> {
     /** Items are rows: a failing item is rejected under its key. */
     public static <I, O> DeadLetters<I, O> of(DataSource target, Function<? super I, ?> readKey,
             Function<? super O, ?> writtenKey) {
-        return new DeadLetters<>(target, readKey, writtenKey, false);
+        return new DeadLetters<>(fixed(target), readKey, writtenKey, false);
     }
 
     /** Items are batches of rows (lists): a failing batch is taken apart, and its failing rows are rejected. */
     public static <R, S> DeadLetters<List<R>, List<S>> ofBatchRows(DataSource target, Function<? super R, ?> readKey,
             Function<? super S, ?> writtenKey) {
+        return new DeadLetters<>(fixed(target), readKey, writtenKey, true);
+    }
+
+    /**
+     * As {@link #ofBatchRows(DataSource, Function, Function)}, the rejects going to the
+     * database each step execution writes to (a partition's shard in a distributed run).
+     */
+    public static <R, S> DeadLetters<List<R>, List<S>> ofBatchRows(Function<StepExecution, ? extends DataSource> target,
+            Function<? super R, ?> readKey, Function<? super S, ?> writtenKey) {
         return new DeadLetters<>(target, readKey, writtenKey, true);
     }
 
-    DataSource target() {
-        return this.target;
+    private static Function<StepExecution, DataSource> fixed(DataSource target) {
+        return (target != null) ? execution -> target : null;
+    }
+
+    DataSource target(StepExecution execution) {
+        return this.target.apply(execution);
     }
 
     /** The key of a row as read: an item, or a row of a batch. */

@@ -40,6 +40,11 @@ public final class RejectsTable {
         return this.table;
     }
 
+    /** Creates {@code <job>_rejects} in {@code target} when missing, e.g. before rejects kept elsewhere are copied in. */
+    public static void createIn(DataSource target, String job) {
+        new RejectsTable(target, job).create();
+    }
+
     /** Once at a time in this process: DuckDB refuses two concurrent CREATEs of one table (the tasks of a step start together). */
     void create() {
         synchronized (RejectsTable.class) {

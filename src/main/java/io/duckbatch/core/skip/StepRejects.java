@@ -86,7 +86,7 @@ public final class StepRejects<I, O> implements SkipPolicy, SkipListener<I, O>, 
     @Override
     public void beforeStep(StepExecution stepExecution) {
         String job = stepExecution.getJobExecution().getJobInstance().getJobName();
-        RejectsTable table = new RejectsTable(this.letters.target(), job);
+        RejectsTable table = new RejectsTable(this.letters.target(stepExecution), job);
         table.create();
         this.current.set(new Run(stepExecution, table, this.meters.skipped(job, stepExecution.getStepName())));
     }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,8 @@ public class AtomicTableBuildTasklet implements Tasklet {
     /** Per attached table ({@code alias.table}), the columns the SELECT reads. */
     private final Map<String, List<String>> requiredColumns;
 
+    private final List<String> inSwap;
+
     private AtomicTableBuildTasklet(Builder builder) {
         this.database = builder.database;
         this.attached = Map.copyOf(builder.attached);
@@ -66,6 +69,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
         this.select = builder.select;
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
         this.requiredColumns = Map.copyOf(builder.requiredColumns);
+        this.inSwap = List.copyOf(builder.inSwap);
     }
 
     public static Builder builder() {
@@ -147,6 +151,9 @@ public class AtomicTableBuildTasklet implements Tasklet {
         try {
             execute(connection, "DROP TABLE IF EXISTS " + this.table);
             execute(connection, "ALTER TABLE " + this.building + " RENAME TO " + unqualified(this.table));
+            for (String sql : this.inSwap) {
+                execute(connection, sql);
+            }
             execute(connection, "COMMIT");
         }
         catch (SQLException ex) {
@@ -182,6 +189,8 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
         private final Map<String, List<String>> requiredColumns = new LinkedHashMap<>();
 
+        private final List<String> inSwap = new ArrayList<>();
+
         private String table;
 
         private String columns;
@@ -201,7 +210,22 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
         /** Attaches another DuckDB database read-only under {@code alias} for the duration of the build. */
         public Builder attach(String alias, DuckDbDataSource database) {
-            this.attached.put(alias, database.path());
+            return attach(alias, database.path());
+        }
+
+        /** A database file attached READ_ONLY as {@code alias}, e.g. a shard only known when the step runs. */
+        public Builder attach(String alias, Path file) {
+            this.attached.put(SqlNames.requirePlain("attached alias", alias), file);
+            return this;
+        }
+
+        /**
+         * A statement run in the swap's transaction, after the new table is in place: it
+         * commits with the swap or not at all (e.g. rows appended to another table from the
+         * attached databases).
+         */
+        public Builder inSwap(String sql) {
+            this.inSwap.add(sql);
             return this;
         }
 

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.duckbatch.core.process.BatchTransformer;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.remote.PartitionRequests;
 import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.skip.StepRejects;
 import io.duckbatch.core.timing.PhaseMeters;
@@ -27,6 +28,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.builder.TaskletStepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.integration.partition.RemotePartitioningManagerStepBuilder;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -60,6 +62,9 @@ public final class StepRecipes {
 
     private final TaskExecutor taskExecutor;
 
+    /** Where partitions run when not in this process: null in one process. */
+    private final Remote remote;
+
     /**
      * What every step of the application shares: its chunk size unless a step sets one, the
      * rows per keyset page its readers ask for, the tasks run at once, the least time
@@ -89,6 +94,13 @@ public final class StepRecipes {
 
     public StepRecipes(JobRepository jobRepository, PlatformTransactionManager transactionManager, StepTimers timers,
             PhaseMeters phaseMeters, ProgressMeters progressMeters, TaskExecutor taskExecutor, Defaults defaults) {
+        this(jobRepository, transactionManager, timers, phaseMeters, progressMeters, taskExecutor, defaults, null);
+    }
+
+    private StepRecipes(JobRepository jobRepository, PlatformTransactionManager transactionManager, StepTimers timers,
+            PhaseMeters phaseMeters, ProgressMeters progressMeters, TaskExecutor taskExecutor, Defaults defaults,
+            Remote remote) {
+        this.remote = remote;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.timers = timers;
@@ -96,6 +108,26 @@ public final class StepRecipes {
         this.progressMeters = progressMeters;
         this.taskExecutor = taskExecutor;
         this.defaults = defaults;
+    }
+
+    /**
+     * These recipes, but {@link #partitioned} steps send their partitions to remote workers
+     * through {@code requests} ({@link PartitionRequests}, Spring Batch's remote
+     * partitioning) and poll the job repository every {@code pollInterval} for their outcome,
+     * instead of running them on this process's threads.
+     */
+    public StepRecipes withRemotePartitions(PartitionRequests requests, Duration pollInterval) {
+        if (requests == null || pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("Remote partitions need the request channel (PartitionRequests.in(jobRepository))"
+                    + " and a poll interval above zero (duckbatch.worker.poll-interval), was " + pollInterval);
+        }
+        return new StepRecipes(this.jobRepository, this.transactionManager, this.timers, this.phaseMeters,
+                this.progressMeters, this.taskExecutor, this.defaults, new Remote(requests, pollInterval));
+    }
+
+    /** Whether partitions run on remote workers ({@link #withRemotePartitions}). */
+    public boolean partitionsRunRemotely() {
+        return this.remote != null;
     }
 
     public Defaults defaults() {
@@ -131,15 +163,29 @@ public final class StepRecipes {
     /**
      * {@code worker} once per partition of {@code partitioner}, {@code concurrency} at a
      * time, in {@code tasksPerThread} times as many partitions as threads (so that the last
-     * wave is short); on restart only the unfinished partitions run.
+     * wave is short); on restart only the unfinished partitions run. With
+     * {@link #withRemotePartitions} the partitions are requests to the workers instead (the
+     * grid size the same: set the concurrency to the workers' slots in all), and the step
+     * waits until the job repository shows them all ended.
      */
     public Step partitioned(String name, Partitioner partitioner, Step worker, int tasksPerThread) {
         requireAtLeastOne("tasks per thread of step " + name, tasksPerThread);
+        int gridSize = this.defaults.concurrency() * tasksPerThread;
+        if (this.remote != null) {
+            return new RemotePartitioningManagerStepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
+                .gridSize(gridSize)
+                .outputChannel(this.remote.requests().channel())
+                .pollInterval(this.remote.pollInterval().toMillis())
+                .build();
+        }
         return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
             .step(worker)
             .taskExecutor(this.taskExecutor)
-            .gridSize(this.defaults.concurrency() * tasksPerThread)
+            .gridSize(gridSize)
             .build();
+    }
+
+    private record Remote(PartitionRequests requests, Duration pollInterval) {
     }
 
     private StepRun run(StepExecution execution) {
@@ -294,6 +340,8 @@ public final class StepRecipes {
 
         private String rowsToReadKey;
 
+        private final List<StepExecutionListener> listeners = new ArrayList<>();
+
         private TaskletRecipe(String name, Function<StepRun, ? extends Tasklet> factory) {
             if (factory == null) {
                 throw new IllegalArgumentException("Step " + name + " needs a tasklet factory: run -> tasklet");
@@ -308,6 +356,12 @@ public final class StepRecipes {
             return this;
         }
 
+        /** A listener of this step's own, e.g. one that closes what the tasklet wrote to. */
+        public TaskletRecipe listener(StepExecutionListener listener) {
+            this.listeners.add(listener);
+            return this;
+        }
+
         public Step build() {
             PerStepExecution.TaskletHolder tasklet = PerStepExecution.tasklet(execution -> this.factory.apply(run(execution)));
             TaskletStepBuilder step = new StepBuilder(this.name, StepRecipes.this.jobRepository)
@@ -317,6 +371,7 @@ public final class StepRecipes {
             if (this.rowsToReadKey != null) {
                 listen(step, progressListener(this.rowsToReadKey));
             }
+            this.listeners.forEach(step::listener);
             return step.build();
         }
 

@@ -1,10 +1,15 @@
 package io.duckbatch.jobs.scoring;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
@@ -13,8 +18,11 @@ import io.duckbatch.core.job.StandardJobListeners;
 import io.duckbatch.core.keyset.KeyRangePartitioner;
 import io.duckbatch.core.keyset.KeysetQuery;
 import io.duckbatch.core.read.KeysetItemReader;
+import io.duckbatch.core.remote.PartitionTarget;
 import io.duckbatch.core.resume.DestinationCheckpoint;
 import io.duckbatch.core.skip.DeadLetters;
+import io.duckbatch.core.skip.RejectsTable;
+import io.duckbatch.core.sql.AtomicTableBuildTasklet;
 import io.duckbatch.core.sql.KeysetRangeInsertTasklet;
 import io.duckbatch.core.step.RowBatchCounts;
 import io.duckbatch.core.step.StepRecipes;
@@ -33,7 +41,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
@@ -115,10 +125,11 @@ public class CompanyScoringJobConfiguration {
      */
     @Bean
     Job companyScoring(StandardJobListeners jobs, Step checkScoringInputs, Step prepareScoringTarget, Step planScoring,
-            Step scoreCompanies, Step recordScoredInputs, Step rescoreCompanies, Step applyScoringChanges) {
+            Step scoreCompanies, Step recordScoredInputs, Step rescoreCompanies, Step applyScoringChanges,
+            PartitionTarget partitionTarget, Step mergeScoreShards, Step removeScoreShards) {
         JobExecutionDecider refresh = (jobExecution, stepExecution) -> new FlowExecutionStatus(
                 jobExecution.getExecutionContext().getString(ScoringRefresh.MODE_KEY));
-        return jobs.job(JOB_NAME).start(checkScoringInputs)
+        var full = jobs.job(JOB_NAME).start(checkScoringInputs)
             .next(prepareScoringTarget)
             .next(planScoring)
             .next(refresh)
@@ -127,10 +138,11 @@ public class CompanyScoringJobConfiguration {
             .next(applyScoringChanges)
             .from(refresh)
             .on(ScoringRefresh.Mode.FULL.name())
-            .to(scoreCompanies)
-            .next(recordScoredInputs)
-            .end()
-            .build();
+            .to(scoreCompanies);
+        // Distributed: the shards into rtic_scores, then removed (a step of its own, so that a run
+        // stopped between the two never builds the table again from part of the shards).
+        var scored = partitionTarget.isSharded() ? full.next(mergeScoreShards).next(removeScoreShards) : full;
+        return scored.next(recordScoredInputs).end().build();
     }
 
     /** The codes file, recorded with each run and checked before a run is resumed. */
@@ -200,9 +212,9 @@ public class CompanyScoringJobConfiguration {
     /** One key range of the source's companies against every code, into rtic_scores. */
     @Bean
     Step scoreCompanyRange(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
-            DuckDbDataSource targetDatabase) {
+            PartitionTarget partitionTarget) {
         return scoringTask(steps, "scoreCompanyRange", new Pass(FULL_PASS, sourceDatabase, true, COMPANIES, TARGET_TABLE),
-                scoring, sourceDatabase, targetDatabase);
+                scoring, sourceDatabase, partitionTarget);
     }
 
     /** A full run's last step: what rtic_scores now holds the scores of ({@link ScoringRefresh#record}). */
@@ -232,7 +244,8 @@ public class CompanyScoringJobConfiguration {
     Step rescoreCompanyRange(StepRecipes steps, ScoringSettings scoring, DuckDbDataSource sourceDatabase,
             DuckDbDataSource targetDatabase) {
         return scoringTask(steps, "rescoreCompanyRange", new Pass(INCREMENTAL_PASS, targetDatabase, false,
-                companies(ScoringRefresh.RESCORE), ScoringRefresh.DELTA), scoring, sourceDatabase, targetDatabase);
+                companies(ScoringRefresh.RESCORE), ScoringRefresh.DELTA), scoring, sourceDatabase,
+                PartitionTarget.shared(targetDatabase));
     }
 
     /** An incremental run's last step: the new scores and fingerprints in, in one transaction ({@link ScoringRefresh#apply}). */
@@ -246,20 +259,25 @@ public class CompanyScoringJobConfiguration {
         }).build();
     }
 
-    /** A task of {@code pass}: chunk or udf mode, the same ranges and resume. */
+    /**
+     * A task of {@code pass}: chunk or udf mode, the same ranges and resume, written to the
+     * target, or in a distributed run to the task's shard (where its rejects go too).
+     */
     private static Step scoringTask(StepRecipes steps, String name, Pass pass, ScoringSettings scoring,
-            DuckDbDataSource sourceDatabase, DuckDbDataSource targetDatabase) {
+            DuckDbDataSource sourceDatabase, PartitionTarget partitionTarget) {
+        Function<StepExecution, DuckDbDataSource> target = execution -> partitionTarget.of(execution, TARGET_DDL);
         if (scoring.getMode() == ScoringSettings.Mode.UDF) {
             // The same step name, ranges and resume, but the scorer runs as a DuckDB function
             // and each part of the range is one INSERT ... SELECT in the engine.
-            return steps.tasklet(name, run -> scoringInEngine(run, pass, sourceDatabase, targetDatabase, scoring))
+            return steps.tasklet(name, run -> scoringInEngine(run, pass, sourceDatabase, target.apply(run.execution()), scoring))
                 .progress(KeysetItemReader.rowsToReadKey(pass.name()))
+                .listener(partitionTarget)
                 .build();
         }
         // duckbatch.chunk-size counts companies: whole batches of them per chunk.
         return steps.<List<Company>, List<RticScore>>chunk(name, Math.max(1, steps.defaults().chunkSize() / BATCH))
             .reader(run -> companyReader(pass, steps.defaults().pageSize()).keyRange(after(run), upTo(run))
-                .resumeFrom(checkpoint(targetDatabase, pass, run))
+                .resumeFrom(checkpoint(target.apply(run.execution()), pass, run))
                 .timer(run.timer())
                 .build())
             .transformer(run -> {
@@ -268,12 +286,63 @@ public class CompanyScoringJobConfiguration {
                 CompanyScorer.Matches matches = scorer.newMatches();
                 return companies -> scorer.transform(companies, matches);
             })
-            .writer(run -> new FlatteningItemWriter<>(scoringWriter(targetDatabase, pass.scores(), run.timer())))
+            .writer(run -> new FlatteningItemWriter<>(scoringWriter(target.apply(run.execution()), pass.scores(), run.timer())))
             .itemsAreBatches()
             // A batch the scorer fails on is scored again company by company: only the failing companies are rejected.
-            .deadLetters(DeadLetters.ofBatchRows(targetDatabase, Company::companyNumber, RticScore::companyNumber))
+            .deadLetters(DeadLetters.ofBatchRows(target, Company::companyNumber, RticScore::companyNumber))
             .progress(KeysetItemReader.rowsToReadKey(pass.name()))
+            .listener(partitionTarget)
             .build();
+    }
+
+    /**
+     * Distributed runs: {@code rtic_scores} rebuilt as the target's rows (earlier runs') and
+     * every shard's, in key order, swapped in with one transaction together with the shards'
+     * rejects. Run again after a failure, it builds the same table: nothing is swapped until
+     * all of it is built.
+     */
+    @Bean
+    Step mergeScoreShards(StepRecipes steps, DuckDbDataSource targetDatabase, PartitionTarget partitionTarget) {
+        return steps.tasklet("mergeScoreShards", run -> {
+            List<Path> shards = shards(partitionTarget, run.execution().getJobExecution());
+            List<String> parts = new ArrayList<>(List.of("SELECT * FROM " + TARGET_TABLE));
+            AtomicTableBuildTasklet.Builder build = AtomicTableBuildTasklet.builder()
+                .database(targetDatabase)
+                .table(TARGET_TABLE)
+                .timer(run.timer());
+            boolean rejects = steps.defaults().skipLimit() > 0;
+            if (rejects) {
+                RejectsTable.createIn(targetDatabase, JOB_NAME);
+            }
+            for (int i = 0; i < shards.size(); i++) {
+                String alias = "shard_%04d".formatted(i + 1);
+                build.attach(alias, shards.get(i));
+                parts.add("SELECT * FROM " + alias + "." + TARGET_TABLE);
+                if (rejects) {
+                    String table = RejectsTable.name(JOB_NAME);
+                    build.inSwap("INSERT OR REPLACE INTO " + table + " SELECT * FROM " + alias + "." + table);
+                }
+            }
+            return build.select(String.join(" UNION ALL ", parts) + " ORDER BY company_number, rtic_code").build();
+        }).build();
+    }
+
+    /** Distributed runs: the shards, once {@code mergeScoreShards} has put them in the target. */
+    @Bean
+    Step removeScoreShards(StepRecipes steps, PartitionTarget partitionTarget) {
+        return steps.tasklet("removeScoreShards", run -> (contribution, chunkContext) -> {
+            partitionTarget.removeShards(run.execution().getJobExecution());
+            return RepeatStatus.FINISHED;
+        }).build();
+    }
+
+    private static List<Path> shards(PartitionTarget partitionTarget, JobExecution job) {
+        try {
+            return partitionTarget.shards(job);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot list the shards of " + job.getJobInstance().getJobName() + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static KeysetRangeInsertTasklet scoringInEngine(StepRun run, Pass pass, DuckDbDataSource sourceDatabase,

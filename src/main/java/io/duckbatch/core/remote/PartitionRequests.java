@@ -1,0 +1,114 @@
+package io.duckbatch.core.remote;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.springframework.integration.channel.QueueChannel;
+import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
+import org.springframework.integration.jdbc.store.channel.PostgresChannelMessageStoreQueryProvider;
+import org.springframework.integration.store.MessageGroupQueue;
+import org.springframework.messaging.PollableChannel;
+
+/**
+ * The queue of partition requests between a remote-partitioning manager and its workers: a
+ * Spring Integration {@link QueueChannel} kept in the PostgreSQL job repository
+ * ({@link JdbcChannelMessageStore}, table {@code INT_CHANNEL_MESSAGE}, created when missing),
+ * so nothing but the repository is shared: no broker. The manager sends one
+ * {@code StepExecutionRequest} per partition; a worker slot takes one when it is free
+ * ({@code SELECT ... FOR UPDATE SKIP LOCKED}, then deleted), so a request waits in the table
+ * until some worker has room, and a request taken by a process killed before it deleted it is
+ * taken again. Delivery is therefore at least once: {@link PartitionWorker} runs a request's
+ * partition only after claiming it. Why polled and not PostgreSQL's LISTEN/NOTIFY, and what
+ * it costs: docs/decisions.md, "Scale out".
+ */
+public final class PartitionRequests {
+
+    /** The message group of the requests, in the store's default region. */
+    static final String GROUP = "duckbatch-partition-requests";
+
+    private static final String[] DDL = {
+            "CREATE SEQUENCE IF NOT EXISTS INT_MESSAGE_SEQ START WITH 1 INCREMENT BY 1 NO CYCLE",
+            """
+            CREATE TABLE IF NOT EXISTS INT_CHANNEL_MESSAGE (
+              MESSAGE_ID CHAR(36) NOT NULL,
+              GROUP_KEY CHAR(36) NOT NULL,
+              CREATED_DATE BIGINT NOT NULL,
+              MESSAGE_PRIORITY BIGINT,
+              MESSAGE_SEQUENCE BIGINT NOT NULL DEFAULT nextval('INT_MESSAGE_SEQ'),
+              MESSAGE_CONTENT BYTEA,
+              REGION VARCHAR(100) NOT NULL,
+              constraint INT_CHANNEL_MESSAGE_PK primary key (REGION, GROUP_KEY, CREATED_DATE, MESSAGE_SEQUENCE))""",
+            "CREATE INDEX IF NOT EXISTS INT_CHANNEL_MSG_DELETE_IDX ON INT_CHANNEL_MESSAGE (REGION, GROUP_KEY, MESSAGE_ID)" };
+
+    private final QueueChannel channel;
+
+    private PartitionRequests(QueueChannel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * The requests kept in {@code jobRepository}, which must be PostgreSQL: workers on other
+     * hosts reach it, and its query provider's row locks keep two workers from taking one
+     * request. Creates the table (the DDL of spring-integration-jdbc's schema-postgresql.sql
+     * for the channel message store) when missing.
+     */
+    public static PartitionRequests in(DataSource jobRepository) {
+        requirePostgres(jobRepository);
+        createTableIfMissing(jobRepository);
+        JdbcChannelMessageStore store = new JdbcChannelMessageStore(jobRepository);
+        store.setChannelMessageStoreQueryProvider(new PostgresChannelMessageStoreQueryProvider());
+        // A request is a StepExecutionRequest in a GenericMessage; nothing else is deserialized.
+        store.addAllowedPatterns("org.springframework.batch.integration.partition.StepExecutionRequest",
+                "org.springframework.messaging.support.GenericMessage", "org.springframework.messaging.MessageHeaders",
+                "java.util.HashMap", "java.util.UUID", "java.lang.*");
+        store.afterPropertiesSet();
+        QueueChannel channel = new QueueChannel(new MessageGroupQueue(store, GROUP));
+        channel.setBeanName(GROUP);
+        return new PartitionRequests(channel);
+    }
+
+    /** The channel: the manager sends to it, worker slots receive from it. */
+    public PollableChannel channel() {
+        return this.channel;
+    }
+
+    private static void requirePostgres(DataSource jobRepository) {
+        String product;
+        try (Connection connection = jobRepository.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot reach the job repository: " + ex.getMessage(), ex);
+        }
+        if (!"PostgreSQL".equals(product)) {
+            throw new IllegalStateException("Distributed runs (duckbatch.distributed, the worker command) need the PostgreSQL"
+                    + " job repository that every process shares, not " + product + ": run with --spring.profiles.active=postgres"
+                    + " --spring.datasource.url=jdbc:postgresql://<host>:<port>/<database> (see README, \"Several machines\")");
+        }
+    }
+
+    private static void createTableIfMissing(DataSource jobRepository) {
+        try (Connection connection = jobRepository.getConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet tables = connection.getMetaData().getTables(null, null, "int_channel_message", null)) {
+                if (tables.next()) {
+                    return;
+                }
+            }
+            for (String ddl : DDL) {
+                statement.execute(ddl);
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot create the partition request table INT_CHANNEL_MESSAGE in the job"
+                    + " repository: " + ex.getMessage(), ex);
+        }
+    }
+
+}

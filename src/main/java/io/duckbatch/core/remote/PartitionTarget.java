@@ -1,0 +1,134 @@
+package io.duckbatch.core.remote;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import io.duckbatch.core.duckdb.DuckDbDataSource;
+import io.duckbatch.core.duckdb.StorageVersion;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The DuckDB database a partition writes to. In one process, the job's target: its tasks
+ * share it. In a distributed run, a shard of its own: DuckDB lets one process write a file,
+ * so every partition writes {@code <shard-dir>/<job>-<instance id>/<partition>.duckdb}
+ * (the shard folder is shared by all hosts), and a final step of the manager builds the
+ * target's table from the shards ({@link #shards}) and removes them ({@link #removeShards}).
+ *
+ * <p>Restart contract: a shard is named after the job instance and the partition, not the
+ * attempt, so a partition run again (after a failure, a stop, or its worker's death) opens
+ * the shard its earlier attempt wrote and resumes after its {@code MAX(key)}, as a task does
+ * in the target in one process. Register this as a listener of the partition's step: a shard
+ * is closed (its file released for the manager to read) when its step execution ends.
+ */
+public final class PartitionTarget implements StepExecutionListener {
+
+    private final DuckDbDataSource target;
+
+    private final Path shardDir;
+
+    private final StorageVersion storageVersion;
+
+    private final Map<Long, DuckDbDataSource> open = new ConcurrentHashMap<>();
+
+    private PartitionTarget(DuckDbDataSource target, Path shardDir, StorageVersion storageVersion) {
+        this.target = target;
+        this.shardDir = shardDir;
+        this.storageVersion = storageVersion;
+    }
+
+    /** One process: every partition writes the job's target. */
+    public static PartitionTarget shared(DuckDbDataSource target) {
+        return new PartitionTarget(target, null, null);
+    }
+
+    /** Distributed: every partition writes a shard under {@code shardDir}, created in {@code storageVersion}. */
+    public static PartitionTarget sharded(Path shardDir, StorageVersion storageVersion) {
+        if (shardDir == null || storageVersion == null) {
+            throw new IllegalArgumentException("Sharded partition targets need the shard folder (duckbatch.shard-dir, on storage"
+                    + " every host shares) and the storage version of new files");
+        }
+        return new PartitionTarget(null, shardDir.toAbsolutePath().normalize(), storageVersion);
+    }
+
+    public boolean isSharded() {
+        return this.shardDir != null;
+    }
+
+    /**
+     * The database {@code partition} writes to. A shard is opened on the first call of its
+     * step execution, and {@code setup} (e.g. the CREATE TABLE IF NOT EXISTS of the tables
+     * the partition writes) runs on it then; the shared target was set up by the job.
+     */
+    public DuckDbDataSource of(StepExecution partition, String... setup) {
+        if (!isSharded()) {
+            return this.target;
+        }
+        return this.open.computeIfAbsent(partition.getId(), id -> openShard(partition, setup));
+    }
+
+    /** The shards of a distributed run's job instance, in partition order; none in one process. */
+    public List<Path> shards(JobExecution job) throws IOException {
+        if (!isSharded() || !Files.isDirectory(folder(job))) {
+            return List.of();
+        }
+        Path folder = folder(job);
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".duckdb")).sorted().toList();
+        }
+    }
+
+    /** Deletes the shard folder of the run's job instance, once its shards are in the target. */
+    public void removeShards(JobExecution job) throws IOException {
+        if (isSharded()) {
+            FileSystemUtils.deleteRecursively(folder(job));
+        }
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution partition) {
+        DuckDbDataSource shard = this.open.remove(partition.getId());
+        if (shard != null) {
+            try {
+                shard.close();
+            }
+            catch (SQLException ex) {
+                throw new IllegalStateException("Cannot close shard " + shard + ": " + ex.getMessage(), ex);
+            }
+        }
+        return null;
+    }
+
+    private DuckDbDataSource openShard(StepExecution partition, String... setup) {
+        // "scoreCompanyRange:companies-0001": a file name on every file system.
+        String name = partition.getStepName().replaceAll("[^A-Za-z0-9_.-]", "_");
+        DuckDbDataSource shard = DuckDbDataSource.readWrite(folder(partition.getJobExecution()).resolve(name + ".duckdb"),
+                this.storageVersion);
+        try (Connection connection = shard.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : setup) {
+                statement.execute(sql);
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot prepare shard " + shard + ": " + ex.getMessage(), ex);
+        }
+        return shard;
+    }
+
+    private Path folder(JobExecution job) {
+        return this.shardDir.resolve(job.getJobInstance().getJobName() + "-" + job.getJobInstance().getInstanceId());
+    }
+
+}
