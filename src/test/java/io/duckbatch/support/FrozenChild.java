@@ -88,6 +88,24 @@ public final class FrozenChild {
         }
     }
 
+    /** SIGCONT: lets the frozen child go on. */
+    public void resume() throws Exception {
+        new ProcessBuilder("kill", "-CONT", Long.toString(this.process.pid())).start().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and waits until the process is gone; returns its exit code. */
+    public int terminate() throws Exception {
+        this.process.destroy();
+        if (!this.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the child survived SIGTERM");
+        }
+        return this.process.exitValue();
+    }
+
+    public long pid() {
+        return this.process.pid();
+    }
+
     /** What it printed up to now. */
     public String output() {
         synchronized (this.lines) {
