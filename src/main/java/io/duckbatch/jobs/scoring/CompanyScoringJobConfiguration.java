@@ -181,6 +181,17 @@ public class CompanyScoringJobConfiguration {
     }
 
     /**
+     * Why this run scores in full whatever the target recorded, or null. Distributed runs do:
+     * the incremental tasks write the change set into the target, which only the manager opens.
+     */
+    private static String fullRefreshReason(ScoringSettings scoring, StepRecipes steps) {
+        if (scoring.isFullRefresh()) {
+            return "duckbatch.scoring.full-refresh=true";
+        }
+        return steps.partitionsRunRemotely() ? "duckbatch.distributed=true: a distributed run scores in full" : null;
+    }
+
+    /**
      * Once per job instance (a restart keeps its decision): full or incremental, in the job's
      * ExecutionContext with what the run does, which is also printed.
      */
@@ -192,7 +203,7 @@ public class CompanyScoringJobConfiguration {
             try (var t = run.timer().track("plan")) {
                 plan = withSourceAttached(run, sourceDatabase, targetDatabase,
                         (connection, source) -> ScoringRefresh.plan(connection, source, scoringCodes(run, sourceDatabase),
-                                scoring.getThreshold(), scoring.isFullRefresh()));
+                                scoring.getThreshold(), fullRefreshReason(scoring, steps)));
             }
             ExecutionContext job = run.execution().getJobExecution().getExecutionContext();
             job.putString(ScoringRefresh.MODE_KEY, plan.mode().name());

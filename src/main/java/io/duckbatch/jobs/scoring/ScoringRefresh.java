@@ -99,20 +99,22 @@ final class ScoringRefresh {
      * drops the recorded inputs and work tables and empties {@code rtic_scores}; for an
      * incremental one, materialises the change set and the companies to score.
      * @param source the alias the source is attached under on {@code target}
+     * @param fullRefresh why the run must score in full whatever the target recorded (the
+     *        setting, a distributed run), or null
      */
-    static Plan plan(Connection target, String source, List<RticCode> codes, double threshold, boolean fullRefresh)
+    static Plan plan(Connection target, String source, List<RticCode> codes, double threshold, String fullRefresh)
             throws SQLException {
         boolean recorded = exists(target, SCORED_COMPANIES) && exists(target, SCORED_CODES);
         return inTransaction(target, statement -> {
             for (String table : WORK_TABLES) {
                 statement.execute("DROP TABLE IF EXISTS " + table);
             }
-            if (fullRefresh || !recorded) {
+            if (fullRefresh != null || !recorded) {
                 statement.execute("DROP TABLE IF EXISTS " + SCORED_COMPANIES);
                 statement.execute("DROP TABLE IF EXISTS " + SCORED_CODES);
                 statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE);
-                return new Plan(Mode.FULL, "full: every company against every code (" + (fullRefresh
-                        ? "duckbatch.scoring.full-refresh=true)" : "no completed run in the target yet)"));
+                return new Plan(Mode.FULL, "full: every company against every code (" + (fullRefresh != null
+                        ? fullRefresh + ")" : "no completed run in the target yet)"));
             }
             writeCodes(target, CODES_NOW, codes, threshold);
             statement.execute("CREATE TABLE " + CODE_CHANGES + " AS SELECT coalesce(n.rtic_code, o.rtic_code) AS rtic_code, "
