@@ -42,7 +42,7 @@ class ImportBenchmark {
         this.jobs = new ContextJobRunner(application, dir.resolve("runs"), storageVersion);
     }
 
-    /** Returns import seconds over read_csv seconds' rate: rows/s of the import over rows/s of read_csv. */
+    /** Returns the ratio printed: the import's rows/s over read_csv's (read_csv's median seconds over the import's). */
     double run(long companies, int rounds) throws Exception {
         Files.createDirectories(this.dir);
         Path file = this.dir.resolve("BasicCompanyData-bench-" + companies + ".csv");

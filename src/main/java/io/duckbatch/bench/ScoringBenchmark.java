@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
+import io.duckbatch.core.duckdb.Statements;
 import io.duckbatch.core.duckdb.StorageVersion;
 import io.duckbatch.core.keyset.KeyRange;
 import io.duckbatch.core.keyset.KeysetQuery;
@@ -257,7 +258,7 @@ public class ScoringBenchmark {
                 Statement statement = connection.createStatement()) {
             statement.execute(CompanyScoringJobConfiguration.TARGET_DDL);
             ReadOnlyAttachment.attach(connection, "source", source);
-            long rows = scalar(connection, "SELECT (SELECT count(*) FROM source.companies) * (SELECT count(*) FROM source.rtic_codes)");
+            long rows = Statements.longValue(connection, "SELECT (SELECT count(*) FROM source.companies) * (SELECT count(*) FROM source.rtic_codes)");
             ProcessUsage usage = ProcessUsage.start();
             long start = System.nanoTime();
             try (PreparedStatement insert = connection.prepareStatement(ScoringSql.insert("source"))) {
@@ -271,14 +272,7 @@ public class ScoringBenchmark {
     /** Companies x codes of a source: the rows every mode scores. */
     private static long scoredRows(Path source) throws SQLException {
         try (DuckDbDataSource database = DuckDbDataSource.readOnly(source); Connection connection = database.getConnection()) {
-            return scalar(connection, "SELECT (SELECT count(*) FROM companies) * (SELECT count(*) FROM rtic_codes)");
-        }
-    }
-
-    private static long scalar(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+            return Statements.longValue(connection, "SELECT (SELECT count(*) FROM companies) * (SELECT count(*) FROM rtic_codes)");
         }
     }
 

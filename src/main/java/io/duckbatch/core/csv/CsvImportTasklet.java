@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.duckbatch.core.csv.CsvInputs.CsvFile;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.SqlNames;
 import io.duckbatch.core.duckdb.StatementProgress;
+import io.duckbatch.core.duckdb.Statements;
+import io.duckbatch.core.duckdb.TableSwap;
 import io.duckbatch.core.timing.SimplerTimer;
 
 import org.slf4j.Logger;
@@ -149,10 +152,10 @@ public class CsvImportTasklet implements Tasklet {
         String building = this.table + "__importing";
         String rejectsBuilding = this.rejectsTable + "__importing";
         try {
-            execute(connection, "DROP TABLE IF EXISTS " + building);
-            execute(connection, "DROP TABLE IF EXISTS " + rejectsBuilding);
-            execute(connection, "CREATE TABLE " + building + " (" + this.columns + ")");
-            execute(connection, "CREATE TABLE " + rejectsBuilding + " (" + REJECTS_COLUMNS + ")");
+            Statements.execute(connection, "DROP TABLE IF EXISTS " + building);
+            Statements.execute(connection, "DROP TABLE IF EXISTS " + rejectsBuilding);
+            Statements.execute(connection, "CREATE TABLE " + building + " (" + this.columns + ")");
+            Statements.execute(connection, "CREATE TABLE " + rejectsBuilding + " (" + REJECTS_COLUMNS + ")");
             String files = fileNames(inputs.files());
             log.info(String.format(Locale.ROOT, "Reading %d file(s), %,d MB, into %s", inputs.files().size(),
                     inputs.bytes() >> 20, building));
@@ -165,9 +168,9 @@ public class CsvImportTasklet implements Tasklet {
                         percent -> log.info(String.format(Locale.ROOT, "Reading into %s: %.0f%% after %.0f s", building, percent,
                                 (System.nanoTime() - start) / 1e9)));
             }
-            long rowsRead = count(connection, "SELECT count(*) FROM " + building);
+            long rowsRead = Statements.longValue(connection, "SELECT count(*) FROM " + building);
             try (var t = this.timer.track("rejects")) {
-                execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, e.line, min(e.byte_position),"
+                Statements.execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, e.line, min(e.byte_position),"
                         + " string_agg(DISTINCT e.column_name, ', ') FILTER (WHERE e.error_type NOT IN"
                         + " ('MISSING COLUMNS', 'TOO MANY COLUMNS')),"
                         + " CASE WHEN bool_or(e.error_type = 'TOO MANY COLUMNS') THEN arg_max(e.error_message, e.column_idx)"
@@ -177,14 +180,14 @@ public class CsvImportTasklet implements Tasklet {
                         + " FROM " + REJECT_ERRORS + " e JOIN " + files + " ON f.file_index = e.file_id"
                         + " GROUP BY f.file_index, f.name, e.line ORDER BY f.file_index, e.line");
             }
-            long linesRejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
+            long linesRejected = Statements.longValue(connection, "SELECT count(*) FROM " + rejectsBuilding);
             try (var t = this.timer.track("key")) {
                 if (!addKey(connection, building)) {
                     rejectRepeatedKeys(connection, inputs.files(), building, rejectsBuilding, files);
-                    execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
+                    Statements.execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
                 }
             }
-            long rejected = count(connection, "SELECT count(*) FROM " + rejectsBuilding);
+            long rejected = Statements.longValue(connection, "SELECT count(*) FROM " + rejectsBuilding);
             long lines = rowsRead + linesRejected;
             if (lines == 0) {
                 throw new CsvFormatException(this.input + " has no lines after its header; " + this.table + " is unchanged");
@@ -193,12 +196,12 @@ public class CsvImportTasklet implements Tasklet {
                 throw new CsvFormatException(tooManyRejects(connection, rejectsBuilding, rejected, lines));
             }
             try (var t = this.timer.track("swap")) {
-                swap(connection, building, this.table, rejectsBuilding, this.rejectsTable);
+                TableSwap.swapIn(connection, Map.of(building, this.table, rejectsBuilding, this.rejectsTable), List.of());
             }
-            return new Outcome(count(connection, "SELECT count(*) FROM " + this.table), lines, rejected, inputs.bytes());
+            return new Outcome(Statements.longValue(connection, "SELECT count(*) FROM " + this.table), lines, rejected, inputs.bytes());
         }
         catch (Exception ex) {
-            dropQuietly(connection, ex, building, rejectsBuilding);
+            TableSwap.dropQuietly(connection, ex, building, rejectsBuilding);
             throw ex;
         }
     }
@@ -209,7 +212,7 @@ public class CsvImportTasklet implements Tasklet {
      */
     private boolean addKey(Connection connection, String building) throws SQLException {
         try {
-            execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
+            Statements.execute(connection, "ALTER TABLE " + building + " ADD PRIMARY KEY (" + this.key + ")");
             return true;
         }
         catch (SQLException ex) {
@@ -232,26 +235,26 @@ public class CsvImportTasklet implements Tasklet {
             String files) throws SQLException {
         String repeatedKeys = "SELECT " + this.key + " FROM " + building + " GROUP BY " + this.key + " HAVING count(*) > 1";
         String csvKeyColumn = SqlNames.quote(this.csvKey);
-        if (count(connection, "SELECT count(*) FROM (" + repeatedKeys + " UNION ALL SELECT NULL FROM " + building + " WHERE "
+        if (Statements.longValue(connection, "SELECT count(*) FROM (" + repeatedKeys + " UNION ALL SELECT NULL FROM " + building + " WHERE "
                 + this.key + " IS NULL)") == 0) {
             return;
         }
-        execute(connection, "CREATE OR REPLACE TEMP TABLE csv_lines AS SELECT *, file_index FROM "
+        Statements.execute(connection, "CREATE OR REPLACE TEMP TABLE csv_lines AS SELECT *, file_index FROM "
                 + readCsv(inputs, "ignore_errors=true"));
-        execute(connection, "CREATE OR REPLACE TEMP TABLE csv_repeated AS SELECT rowid AS position, * FROM csv_lines WHERE "
+        Statements.execute(connection, "CREATE OR REPLACE TEMP TABLE csv_repeated AS SELECT rowid AS position, * FROM csv_lines WHERE "
                 + csvKeyColumn + " IS NULL OR " + csvKeyColumn + " IN (" + repeatedKeys + ")");
-        execute(connection, "DROP TABLE csv_lines");
+        Statements.execute(connection, "DROP TABLE csv_lines");
         String firsts = "SELECT min(position) FROM csv_repeated WHERE " + csvKeyColumn + " IS NOT NULL GROUP BY " + csvKeyColumn;
-        execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, NULL, NULL, " + CsvLayout.quoteLiteral(this.csvKey)
+        Statements.execute(connection, "INSERT INTO " + rejectsBuilding + " SELECT f.name, NULL, NULL, " + CsvLayout.quoteLiteral(this.csvKey)
                 + ", CASE WHEN " + csvKeyColumn + " IS NULL THEN 'no " + this.csvKey + "' ELSE 'repeats " + this.csvKey + " '"
                 + " || " + csvKeyColumn + " || ' of an earlier line, which is kept' END, " + rawLine()
                 + " FROM csv_repeated r JOIN " + files + " USING (file_index) WHERE position NOT IN (" + firsts + ")"
                 + " ORDER BY position");
-        execute(connection, "DELETE FROM " + building + " WHERE " + this.key + " IS NULL OR " + this.key + " IN ("
+        Statements.execute(connection, "DELETE FROM " + building + " WHERE " + this.key + " IS NULL OR " + this.key + " IN ("
                 + "SELECT " + csvKeyColumn + " FROM csv_repeated)");
-        execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM csv_repeated WHERE position IN ("
+        Statements.execute(connection, "INSERT INTO " + building + " BY NAME SELECT " + this.select + " FROM csv_repeated WHERE position IN ("
                 + firsts + ") ORDER BY " + csvKeyColumn);
-        execute(connection, "DROP TABLE csv_repeated");
+        Statements.execute(connection, "DROP TABLE csv_repeated");
     }
 
     /** A row read again, written back as the line it came from: every value quoted, dates in the file's format. */
@@ -293,46 +296,6 @@ public class CsvImportTasklet implements Tasklet {
             rows.add("(" + i + ", " + CsvLayout.quoteLiteral(files.get(i).name()) + ")");
         }
         return "(VALUES " + String.join(", ", rows) + ") f(file_index, name)";
-    }
-
-    private static void swap(Connection connection, String building, String table, String rejectsBuilding, String rejects)
-            throws SQLException {
-        execute(connection, "BEGIN TRANSACTION");
-        try {
-            execute(connection, "DROP TABLE IF EXISTS " + table);
-            execute(connection, "ALTER TABLE " + building + " RENAME TO " + table);
-            execute(connection, "DROP TABLE IF EXISTS " + rejects);
-            execute(connection, "ALTER TABLE " + rejectsBuilding + " RENAME TO " + rejects);
-            execute(connection, "COMMIT");
-        }
-        catch (SQLException ex) {
-            execute(connection, "ROLLBACK");
-            throw ex;
-        }
-    }
-
-    private static void dropQuietly(Connection connection, Exception failure, String... tables) {
-        for (String table : tables) {
-            try {
-                execute(connection, "DROP TABLE IF EXISTS " + table);
-            }
-            catch (SQLException ex) {
-                failure.addSuppressed(ex);
-            }
-        }
-    }
-
-    private static long count(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 
     public static final class Builder {

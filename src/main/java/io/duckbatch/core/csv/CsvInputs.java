@@ -56,8 +56,7 @@ public final class CsvInputs implements AutoCloseable {
             throw new CsvFormatException("No input file: name one with input=<file, .zip, .csv.gz or glob>");
         }
         List<CsvFile> files = new ArrayList<>();
-        CsvInputs inputs = new CsvInputs(files, workFolder);
-        inputs.close(); // what a killed import left there
+        deleteFolder(workFolder); // what a killed import left there
         try {
             for (Path file : matches(input)) {
                 String fileName = file.getFileName().toString();
@@ -71,7 +70,7 @@ public final class CsvInputs implements AutoCloseable {
             return new CsvInputs(files, workFolder);
         }
         catch (IOException | RuntimeException ex) {
-            inputs.close();
+            deleteFolder(workFolder);
             throw ex;
         }
     }
@@ -159,15 +158,19 @@ public final class CsvInputs implements AutoCloseable {
     /** Deletes the inflated zip entries and the work folder. */
     @Override
     public void close() throws IOException {
-        if (!Files.isDirectory(this.workFolder)) {
+        deleteFolder(this.workFolder);
+    }
+
+    private static void deleteFolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
             return;
         }
-        try (Stream<Path> files = Files.list(this.workFolder)) {
+        try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.toList()) {
                 Files.deleteIfExists(file);
             }
         }
-        Files.deleteIfExists(this.workFolder);
+        Files.deleteIfExists(folder);
     }
 
 }

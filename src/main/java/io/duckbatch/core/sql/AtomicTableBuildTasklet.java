@@ -2,9 +2,7 @@ package io.duckbatch.core.sql;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +13,9 @@ import javax.sql.DataSource;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.ReadOnlyAttachment;
 import io.duckbatch.core.duckdb.SqlNames;
+import io.duckbatch.core.duckdb.Statements;
 import io.duckbatch.core.duckdb.TableCheck;
+import io.duckbatch.core.duckdb.TableSwap;
 import io.duckbatch.core.timing.SimplerTimer;
 
 import org.slf4j.Logger;
@@ -88,14 +88,14 @@ public class AtomicTableBuildTasklet implements Tasklet {
                     rows = build(connection);
                 }
                 try (var t = this.timer.track("swap")) {
-                    swap(connection);
+                    TableSwap.swapIn(connection, Map.of(this.building, this.table), this.inSwap);
                 }
             }
             catch (InvalidDataAccessResourceUsageException ex) {
                 throw ex; // a missing source table or column, found before anything was built
             }
             catch (SQLException | RuntimeException ex) {
-                dropQuietly(connection, ex);
+                TableSwap.dropQuietly(connection, ex, this.building);
                 throw new SQLException("Building table '" + this.table + "' in " + this.database + " failed: "
                         + ex.getMessage(), ex);
             }
@@ -131,54 +131,15 @@ public class AtomicTableBuildTasklet implements Tasklet {
     }
 
     private long build(Connection connection) throws SQLException {
-        execute(connection, "DROP TABLE IF EXISTS " + this.building);
+        Statements.execute(connection, "DROP TABLE IF EXISTS " + this.building);
         if (this.columns != null) {
-            execute(connection, "CREATE TABLE " + this.building + " (" + this.columns + ")");
-            execute(connection, "INSERT INTO " + this.building + " " + this.select);
+            Statements.execute(connection, "CREATE TABLE " + this.building + " (" + this.columns + ")");
+            Statements.execute(connection, "INSERT INTO " + this.building + " " + this.select);
         }
         else {
-            execute(connection, "CREATE TABLE " + this.building + " AS " + this.select);
+            Statements.execute(connection, "CREATE TABLE " + this.building + " AS " + this.select);
         }
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + this.building)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private void swap(Connection connection) throws SQLException {
-        execute(connection, "BEGIN TRANSACTION");
-        try {
-            execute(connection, "DROP TABLE IF EXISTS " + this.table);
-            execute(connection, "ALTER TABLE " + this.building + " RENAME TO " + unqualified(this.table));
-            for (String sql : this.inSwap) {
-                execute(connection, sql);
-            }
-            execute(connection, "COMMIT");
-        }
-        catch (SQLException ex) {
-            execute(connection, "ROLLBACK");
-            throw ex;
-        }
-    }
-
-    private void dropQuietly(Connection connection, Exception failure) {
-        try {
-            execute(connection, "DROP TABLE IF EXISTS " + this.building);
-        }
-        catch (SQLException ex) {
-            failure.addSuppressed(ex);
-        }
-    }
-
-    private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String unqualified(String table) {
-        return table.substring(table.lastIndexOf('.') + 1);
+        return Statements.longValue(connection, "SELECT count(*) FROM " + this.building);
     }
 
     public static final class Builder {
