@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.ClassUtils;
 
 /**
- * {@code bench [--rows N] [--keyset-rows N]}: runs {@link ScoringBenchmark} in this process.
+ * {@code bench [--rows N] [--keyset-rows N]}: runs {@link ScoringBenchmark} in this process;
+ * {@code bench refresh} its monthly refresh alone, {@code bench import} {@link ImportBenchmark}.
  * Each mode runs in an application context of its own, started from the same application
  * class as this one (found in the running context, so this package needs no import of it).
  */
@@ -45,8 +46,9 @@ class BenchVerb implements Verb {
                 .run(args.count("rows", 2_000_000), (int) args.count("rounds", 3));
             return 0;
         }
-        if (!args.operands().isEmpty()) {
-            throw new Arguments.UsageException("bench takes no operand or 'import', was " + args.operands());
+        boolean refresh = args.operands().equals(List.of("refresh"));
+        if (!refresh && !args.operands().isEmpty()) {
+            throw new Arguments.UsageException("bench takes no operand, 'import' or 'refresh', was " + args.operands());
         }
         long rows = args.count("rows", 2_000_000);
         if (rows > DemoDataGenerator.MAX_ROWS) {
@@ -56,7 +58,12 @@ class BenchVerb implements Verb {
                 this.demoDataGenerator, this.properties.storageVersionOfNewFiles(), this.properties.getConcurrency(),
                 this.properties.getPageSize(), System.out, applicationClass());
         try {
-            benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
+            if (refresh) {
+                benchmark.refresh(rows, (int) args.count("rounds", 3));
+            }
+            else {
+                benchmark.run(rows, args.count("keyset-rows", ScoringBenchmark.KEYSET_ROWS));
+            }
         }
         finally {
             benchmark.cleanUp();

@@ -61,8 +61,8 @@ class ImportBenchmark {
             this.out.printf(Locale.ROOT, "  round %d: read_csv %.2f s, companyImport %.2f s%n", round, bare.get(round - 1),
                     imports.get(round - 1));
         }
-        double bareSeconds = median(bare);
-        double importSeconds = median(imports);
+        double bareSeconds = Medians.of(bare);
+        double importSeconds = Medians.of(imports);
         line("read_csv", "CREATE TABLE AS SELECT * FROM read_csv(file), types sniffed", companies, megabytes, bareSeconds);
         line("companyImport", "typed, nested, sorted, keyed, rejects kept, swapped in", companies, megabytes, importSeconds);
         double ratio = bareSeconds / importSeconds;
@@ -90,12 +90,6 @@ class ImportBenchmark {
     private void line(String mode, String note, long rows, double megabytes, double seconds) {
         this.out.printf(Locale.ROOT, "  %-14s %,12d rows %8.2f s %,12.0f rows/s %,8.1f MB/s  %s%n", mode, rows, seconds,
                 rows / seconds, megabytes / seconds, note);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
 }

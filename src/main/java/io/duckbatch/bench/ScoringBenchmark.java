@@ -154,46 +154,24 @@ public class ScoringBenchmark {
         else {
             this.out.println("ratio chunk_rss_vs_udf n/a");
         }
-        refresh(source, companies);
+        refresh().run(source, companies, 1);
         return this.results;
     }
 
-    /**
-     * The monthly refresh: a full run records its target; then a hundredth of the companies
-     * change (a quarter each renamed, given other SIC codes, removed, added) and, on that
-     * changed source, a full run (fresh target) and the incremental run (the recorded
-     * target) are timed one after the other. The changed source and the targets are removed.
-     */
-    private void refresh(Path source, long companies) throws Exception {
-        Path changed = this.dir.resolve("refresh-source.duckdb");
-        Path target = freshTarget("refresh");
-        Files.deleteIfExists(changed);
-        Files.copy(source, changed);
-        try {
-            List<String> recorded = List.of("--duckbatch.source=" + changed, "--duckbatch.target=" + target,
-                    "--duckbatch.concurrency=" + this.concurrency, "--duckbatch.page-size=" + this.pageSize);
-            this.jobs.run(CompanyScoringJobConfiguration.JOB_NAME, recorded);
-            try (DuckDbDataSource database = DuckDbDataSource.readWrite(changed, this.storageVersion);
-                    Connection connection = database.getConnection();
-                    Statement statement = connection.createStatement()) {
-                // hash(company_number) % 400: each residue a quarter of a hundredth of the companies.
-                statement.execute("UPDATE companies SET name = name || ' Data' WHERE hash(company_number) % 400 = 0");
-                statement.execute("UPDATE companies SET sic_codes = list_append(sic_codes, '62012')"
-                        + " WHERE hash(company_number) % 400 = 1");
-                statement.execute("DELETE FROM companies WHERE hash(company_number) % 400 = 2");
-                statement.execute("INSERT INTO companies SELECT * REPLACE ('N' || company_number AS company_number)"
-                        + " FROM companies WHERE hash(company_number) % 400 = 3");
-            }
-            double full = runJob(CompanyScoringJobConfiguration.JOB_NAME, changed).seconds();
-            double incremental = this.jobs.run(CompanyScoringJobConfiguration.JOB_NAME, recorded).seconds();
-            this.out.printf(Locale.ROOT, "refresh after 1%% of %,d companies changed: full run %.2f s, incremental run %.2f s%n",
-                    companies, full, incremental);
-            ratio("incremental_speedup", full / incremental);
-        }
-        finally {
-            Files.deleteIfExists(changed);
-            freshTarget("refresh");
-        }
+    /** {@code bench refresh}: the monthly refresh alone, {@code rounds} times after a warm-up ({@link RefreshBenchmark}). */
+    public double refresh(long companies, int rounds) throws Exception {
+        Files.createDirectories(this.dir);
+        Path source = source(companies);
+        this.out.printf(Locale.ROOT, "bench refresh: %,d companies x 20 RTIC codes, concurrency %d, %d rounds; work in %s%n",
+                companies, this.concurrency, rounds, this.dir);
+        this.out.println("warm-up ...");
+        refresh().run(source(Math.min(companies, 20_000)), Math.min(companies, 20_000), 1);
+        return refresh().run(source, companies, rounds);
+    }
+
+    private RefreshBenchmark refresh() {
+        return new RefreshBenchmark(this.dir, this.storageVersion, List.of("--duckbatch.concurrency=" + this.concurrency,
+                "--duckbatch.page-size=" + this.pageSize), this.jobs, this.out);
     }
 
     private Path source(long companies) {

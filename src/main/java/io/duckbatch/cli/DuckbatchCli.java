@@ -77,6 +77,7 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
               worker                     run the partitions of distributed runs (--duckbatch.distributed=true) until stopped
               bench [--rows N]           companyScoring four ways side by side (stock, chunk, udf, sql)
               bench import [--rows N]    companyImport against DuckDB's bare read_csv of the same file
+              bench refresh [--rows N]   companyScoring's incremental run against a full one after 1% changed
               demo companies-house <file> [--rows N] | demo rtic-codes <file>
                                          write demo data as the files users bring (the bulk file, a codes file)
             --name=value sets any property (see README); '<verb> --help' explains a verb.
@@ -126,7 +127,11 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                     bench import [--rows N] [--rounds R] instead writes N demo companies (default 2,000,000) in
                     the Companies House format and imports them R times (default 3) with companyImport,
                     alternating with DuckDB's bare CREATE TABLE AS SELECT * FROM read_csv of the same file;
-                    prints the medians and 'ratio import_vs_read_csv <x>'.""");
+                    prints the medians and 'ratio import_vs_read_csv <x>'.
+                    bench refresh [--rows N] [--rounds R] runs the monthly refresh alone (the last part of
+                    bench): a full companyScoring run records its target, 1% of the companies change, then a
+                    full run and an incremental run alternate R times (default 3); prints the medians and
+                    'ratio incremental_speedup <x>'.""");
 
     /** Spring Batch's failure of a partitioned step whose tasks failed: each task's own cause says more. */
     private static final String PARTITION_FAILED = "Partition handler returned an unsuccessful step";

@@ -32,17 +32,35 @@ public class KeyRangePartitioner implements Partitioner {
 
     private final KeysetQuery keys;
 
+    /** Rows a task holds at least (but the last): fewer, smaller tasks for a small table. */
+    private final long minimumRows;
+
     public KeyRangePartitioner(String name, DataSource dataSource, String table, String keyColumn) {
+        this(name, dataSource, table, keyColumn, 1);
+    }
+
+    /**
+     * @param minimumRows the fewest rows worth a task of its own (a task costs a step
+     *        execution, a reader and a commit): a table of fewer rows than {@code gridSize}
+     *        times this is cut into fewer tasks, one when it holds fewer than this
+     */
+    public KeyRangePartitioner(String name, DataSource dataSource, String table, String keyColumn, long minimumRows) {
+        if (minimumRows < 1) {
+            throw new IllegalArgumentException("minimumRows of the partitioner of " + table + " must be at least 1, was "
+                    + minimumRows);
+        }
         this.name = name;
         this.dataSource = dataSource;
         this.keys = new KeysetQuery(table, keyColumn, List.of(), null, List.of());
+        this.minimumRows = minimumRows;
     }
 
     @Override
     public Map<String, ExecutionContext> partition(int gridSize) {
         try (Connection connection = this.dataSource.getConnection()) {
             long rows = this.keys.countRemaining(connection, null);
-            int size = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (rows + gridSize - 1) / Math.max(1, gridSize)));
+            int size = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                    Math.max(this.minimumRows, (rows + gridSize - 1) / Math.max(1, gridSize))));
             Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
             Object after = null;
             for (KeysetQuery.Range range : this.keys.ranges(connection, KeyRange.ALL, size)) {

@@ -209,6 +209,10 @@ public final class KeysetQuery {
      */
     public void verify(Connection connection, String database) throws SQLException {
         TableCheck.requireColumns(connection, database, this.table, this.columns);
+        if (declared(connection, "'PRIMARY KEY', 'NOT NULL'")) {
+            // DuckDB refuses a NULL there: no need to read the keys.
+            return;
+        }
         long nullKeys = countNeedingWork(connection, "count(*) FILTER (WHERE " + this.keyColumn + " IS NULL)");
         if (nullKeys > 0) {
             throw new DataIntegrityViolationException("Table '" + this.table + "' of " + database + " has " + nullKeys
@@ -236,7 +240,7 @@ public final class KeysetQuery {
      * @param database how to name the database in messages
      */
     public void requireUniqueKeys(Connection connection, String database) throws SQLException {
-        if (declaredUnique(connection)) {
+        if (declared(connection, "'PRIMARY KEY', 'UNIQUE'")) {
             return;
         }
         long duplicates = countNeedingWork(connection,
@@ -248,13 +252,14 @@ public final class KeysetQuery {
         }
     }
 
-    private boolean declaredUnique(Connection connection) throws SQLException {
+    /** Whether the table declares one of these constraints (SQL string literals) on the key column alone. */
+    private boolean declared(Connection connection, String constraintTypes) throws SQLException {
         if (this.table.contains(".")) {
             return false;
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints()"
                 + " WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?"
-                + " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND len(constraint_column_names) = 1"
+                + " AND constraint_type IN (" + constraintTypes + ") AND len(constraint_column_names) = 1"
                 + " AND constraint_column_names[1] = ?")) {
             statement.setString(1, this.table);
             statement.setString(2, this.keyColumn);

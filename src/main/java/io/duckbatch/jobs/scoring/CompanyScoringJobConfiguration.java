@@ -243,11 +243,16 @@ public class CompanyScoringJobConfiguration {
         }).build();
     }
 
-    /** An incremental run's tasks: key ranges of the companies its plan copied into the target, {@code changes-0001}, ... */
+    /**
+     * An incremental run's tasks: key ranges of the companies its plan copied into the target,
+     * {@code changes-0001}, ...; no task of fewer companies than a chunk, so a month's few
+     * changes are one task.
+     */
     @Bean
     Step rescoreCompanies(StepRecipes steps, DuckDbDataSource targetDatabase, Step rescoreCompanyRange) {
         return steps.partitioned("rescoreCompanies", new KeyRangePartitioner(INCREMENTAL_PASS, targetDatabase,
-                ScoringRefresh.RESCORE, "company_number"), rescoreCompanyRange, PARTITIONS_PER_THREAD);
+                ScoringRefresh.RESCORE, "company_number", steps.defaults().chunkSize()), rescoreCompanyRange,
+                PARTITIONS_PER_THREAD);
     }
 
     /** One key range of the companies to score again against every code, into the run's table of new scores. */

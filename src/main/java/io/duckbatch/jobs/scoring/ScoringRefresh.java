@@ -14,13 +14,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.duckbatch.core.duckdb.Statements;
+
 /**
  * What the target's {@code rtic_scores} was computed from, and the incremental run that
  * scores only what changed since (issue 15). All of it is SQL on the target connection, the
  * source {@code ATTACH}ed read-only: no key crosses into Java.
  * <p>
  * The rule: the target holds {@value #SCORED_COMPANIES} (key_hash = {@code hash(company_number)},
- * fingerprint = {@code hash(company_number, name, sic_codes)}) and {@value #SCORED_CODES} (rtic_code, fingerprint of its
+ * fingerprint = {@code hash(name, sic_codes)}) and {@value #SCORED_CODES} (rtic_code, fingerprint of its
  * keywords, SIC prefixes, the threshold and {@link CompanyScorer#VERSION}) exactly when
  * {@code rtic_scores} is complete for them: both are written in the transaction that
  * completes the scores (a full run's last step, {@link #record}; an incremental run's
@@ -73,10 +75,10 @@ final class ScoringRefresh {
 
     static final String SUMMARY_KEY = "scoring.refresh.summary";
 
-    /** A company by its key, and its scored inputs with its key: 64-bit hashes, 16 bytes a company. */
+    /** A company by its key, and its scored inputs: 64-bit hashes, 16 bytes a company. */
     private static final String KEY_HASH = "hash(company_number)";
 
-    private static final String FINGERPRINT = "hash(company_number, name, sic_codes)";
+    private static final String FINGERPRINT = "hash(name, sic_codes)";
 
     enum Mode {
 
@@ -120,15 +122,18 @@ final class ScoringRefresh {
             statement.execute("CREATE TABLE " + CODE_CHANGES + " AS SELECT coalesce(n.rtic_code, o.rtic_code) AS rtic_code, "
                     + change("n.rtic_code", "o.rtic_code") + " FROM " + CODES_NOW + " n FULL JOIN " + SCORED_CODES
                     + " o ON n.rtic_code = o.rtic_code WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
-            // Joined on hashes, not on the keys: a full join of two columns of 64-bit numbers.
-            statement.execute("CREATE TABLE " + COMPANY_CHANGES + " AS SELECT n.company_number, coalesce(n.key_hash,"
-                    + " o.key_hash) AS key_hash, n.fingerprint, " + change("n.key_hash", "o.key_hash") + " FROM (SELECT"
-                    + " company_number, " + KEY_HASH + " AS key_hash, " + FINGERPRINT + " AS fingerprint FROM " + source
-                    + ".companies) n FULL JOIN " + SCORED_COMPANIES + " o ON n.key_hash = o.key_hash"
-                    + " WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
-            statement.execute("CREATE TABLE " + RESCORE + " AS SELECT company_number, name, sic_codes FROM " + source
-                    + ".companies WHERE EXISTS (SELECT 1 FROM " + CODE_CHANGES + " WHERE change <> 'removed')"
-                    + " OR company_number IN (SELECT company_number FROM " + COMPANY_CHANGES + " WHERE change <> 'removed')");
+            // Joined on hashes, not on the keys: a full join of two columns of 64-bit numbers. The
+            // scored inputs of new and changed companies come along, so the source is read once.
+            statement.execute("CREATE TABLE " + COMPANY_CHANGES + " AS SELECT n.company_number, n.name, n.sic_codes,"
+                    + " coalesce(n.key_hash, o.key_hash) AS key_hash, n.fingerprint, " + change("n.key_hash", "o.key_hash")
+                    + " FROM (SELECT company_number, name, sic_codes, " + KEY_HASH + " AS key_hash, " + FINGERPRINT
+                    + " AS fingerprint FROM " + source + ".companies) n FULL JOIN " + SCORED_COMPANIES
+                    + " o ON n.key_hash = o.key_hash WHERE n.fingerprint IS DISTINCT FROM o.fingerprint");
+            boolean codeToScore = Statements.longValue(target, "SELECT count(*) FROM " + CODE_CHANGES
+                    + " WHERE change <> 'removed'") > 0;
+            // In key order, as the keyset readers of the tasks read it (the join's output is in none).
+            statement.execute("CREATE TABLE " + RESCORE + " AS SELECT company_number, name, sic_codes FROM " + (codeToScore
+                    ? source + ".companies" : COMPANY_CHANGES + " WHERE change <> 'removed' ORDER BY company_number"));
             statement.execute(CompanyScoringJobConfiguration.scoresDdl(DELTA));
             Map<String, Long> companies = counts(statement, COMPANY_CHANGES);
             Map<String, Long> changedCodes = counts(statement, CODE_CHANGES);
@@ -167,11 +172,16 @@ final class ScoringRefresh {
         }
         return inTransaction(target, statement -> {
             // A removed company is known by its key's hash only.
-            String changed = KEY_HASH + " IN (SELECT key_hash FROM " + COMPANY_CHANGES + ") OR rtic_code IN"
-                    + " (SELECT rtic_code FROM " + CODE_CHANGES + ")";
+            String changed = KEY_HASH + " IN (SELECT key_hash FROM " + COMPANY_CHANGES + ")";
+            // Without a changed code only changed companies were scored: every new row is kept,
+            // and no row of rtic_scores needs its code looked up.
+            boolean codesChanged = Statements.longValue(target, "SELECT count(*) FROM " + CODE_CHANGES) > 0;
+            if (codesChanged) {
+                changed += " OR rtic_code IN (SELECT rtic_code FROM " + CODE_CHANGES + ")";
+            }
             statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE + " WHERE " + changed);
             long inserted = statement.executeUpdate("INSERT INTO " + CompanyScoringJobConfiguration.TARGET_TABLE
-                    + " SELECT * FROM " + DELTA + " WHERE " + changed);
+                    + " SELECT * FROM " + DELTA + (codesChanged ? " WHERE " + changed : ""));
             statement.execute("DELETE FROM " + SCORED_COMPANIES + " WHERE key_hash IN (SELECT key_hash FROM "
                     + COMPANY_CHANGES + ")");
             statement.execute("INSERT INTO " + SCORED_COMPANIES + " SELECT key_hash, fingerprint FROM "

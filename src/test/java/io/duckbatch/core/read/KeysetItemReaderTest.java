@@ -151,6 +151,23 @@ class KeysetItemReaderTest {
         assertThat(keys).containsExactlyElementsOf(this.allKeys);
     }
 
+    /** A partitioner given the fewest rows worth a task cuts fewer, fuller ranges: one when the table holds fewer. */
+    @Test
+    void aMinimumOfRowsPerTaskCutsASmallTableIntoFewerRanges() throws Exception {
+        int rows = this.allKeys.size();
+        Map<String, ExecutionContext> halves = new KeyRangePartitioner("changes", this.source, "companies",
+                "company_number", (rows + 1) / 2).partition(8);
+        assertThat(halves.keySet()).containsExactly("changes-0001", "changes-0002");
+        assertThat(KeyRangePartitioner.upTo(halves.get("changes-0002"))).isEqualTo(this.allKeys.get(rows - 1));
+        Map<String, ExecutionContext> one = new KeyRangePartitioner("changes", this.source, "companies",
+                "company_number", rows + 1).partition(8);
+        assertThat(one).containsOnlyKeys("changes-0001");
+        assertThat(KeyRangePartitioner.after(one.get("changes-0001"))).isNull();
+        assertThat(KeyRangePartitioner.upTo(one.get("changes-0001"))).isEqualTo(this.allKeys.get(rows - 1));
+        assertThatThrownBy(() -> new KeyRangePartitioner("changes", this.source, "companies", "company_number", 0))
+            .hasMessageContaining("minimumRows of the partitioner of companies must be at least 1, was 0");
+    }
+
     /** Columnar pages hand out the same rows in the same order as the ResultSet's, computed columns included. */
     @Test
     void columnarPagesReadWhatResultSetPagesRead() throws Exception {
