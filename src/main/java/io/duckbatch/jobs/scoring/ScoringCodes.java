@@ -29,6 +29,10 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * ({@code abandon <id>}, then {@code run companyScoring}). Without the setting, a resumed
  * execution reads the codes it recorded. A completed instance is never resumed, so a run after
  * it starts a new instance with whatever codes the settings name.
+ * <p>
+ * The threshold ({@code duckbatch.scoring.threshold}) is recorded alike, and a resume with
+ * another is refused: its tasks would write rows cut at two thresholds, and an incremental
+ * run would record code fingerprints of the one it planned with.
  */
 class ScoringCodes implements RecordedInputs {
 
@@ -40,6 +44,11 @@ class ScoringCodes implements RecordedInputs {
     static final String SHA256 = "scoring.codes.sha256";
 
     static final String COUNT = "scoring.codes.count";
+
+    /** Job parameter: the threshold the run scores with. */
+    static final String THRESHOLD = "scoring.threshold";
+
+    private static final String THRESHOLD_SETTING = "duckbatch.scoring.threshold";
 
     private static final Logger log = LoggerFactory.getLogger(ScoringCodes.class);
 
@@ -56,12 +65,13 @@ class ScoringCodes implements RecordedInputs {
 
     @Override
     public JobParameters record() {
+        JobParametersBuilder recorded = new JobParametersBuilder().addDouble(THRESHOLD, this.settings.getThreshold(), false);
         if (this.settings.getCodes() == null) {
-            return new JobParameters();
+            return recorded.toJobParameters();
         }
         RticCodesFile file = RticCodesFile.read(this.settings.getCodes(), SETTING);
         log.info("Scoring against codes file {}: {} codes, sha256 {}", file.path(), file.codes().size(), file.sha256());
-        return new JobParametersBuilder().addString(FILE, file.path().toString(), false)
+        return recorded.addString(FILE, file.path().toString(), false)
             .addString(SHA256, file.sha256(), false)
             .addLong(COUNT, (long) file.codes().size(), false)
             .toJobParameters();
@@ -69,6 +79,7 @@ class ScoringCodes implements RecordedInputs {
 
     @Override
     public void requireUnchanged(JobExecution execution) {
+        requireSameThreshold(execution);
         JobParameters recorded = execution.getJobParameters();
         String then = recorded.getString(FILE);
         Path setting = this.settings.getCodes();
@@ -87,6 +98,18 @@ class ScoringCodes implements RecordedInputs {
                     + " unreadable since") + " execution " + execution.getId() + " started (it scored with "
                     + recorded.getLong(COUNT) + " codes, sha256 " + recorded.getString(SHA256)
                     + "). Restore the file to resume, or start afresh with the file as it is: " + afresh(execution, then));
+        }
+    }
+
+    private void requireSameThreshold(JobExecution execution) {
+        Double then = execution.getJobParameters().getDouble(THRESHOLD);
+        double now = this.settings.getThreshold();
+        if (then != null && then != now) {
+            throw new IllegalStateException("Execution " + execution.getId() + " scored with threshold " + then + ", not "
+                    + now + " (" + THRESHOLD_SETTING + "); resume it with --" + THRESHOLD_SETTING + "=" + then
+                    + ", or start afresh with " + now + ": abandon " + execution.getId() + ", then run "
+                    + execution.getJobInstance().getJobName() + " --" + THRESHOLD_SETTING + "=" + now
+                    + " (with the same source and target)");
         }
     }
 

@@ -198,6 +198,33 @@ class ScoringCodesJobTest {
         assertThat(scores()).hasSizeGreaterThanOrEqualTo(demoExpected.size()).containsAll(demoExpected);
     }
 
+    /**
+     * A failed run resumed with another threshold is refused (its rows would be cut at two),
+     * naming both and how to resume; with its own threshold it completes, equal to the plain
+     * loop at that threshold.
+     */
+    @Test
+    void aRunResumesOnlyWithTheThresholdItRecorded(CapturedOutput output) throws Exception {
+        Path target = this.dir.resolve("target.duckdb");
+        // The target refuses companies from 00005000 on: the first task fails after a few chunks.
+        DuckDbFiles.execute(target, "CREATE TABLE rtic_scores (rtic_code VARCHAR NOT NULL, company_number VARCHAR NOT NULL,"
+                + " score DOUBLE NOT NULL, matched_keywords VARCHAR[], CHECK (company_number < '00005000'))");
+        assertThat(run("--duckbatch.scoring.codes=" + codesFile(demoCodes), "--duckbatch.concurrency=1",
+                "--duckbatch.scoring.threshold=0.6")).isEqualTo(1);
+
+        int errors = errorLines(output);
+        assertThat(run("restart", "1")).isEqualTo(1);
+        assertThat(newErrorLines(output, errors)).containsExactly("ERROR: Execution 1 scored with threshold 0.6, not 0.5"
+                + " (duckbatch.scoring.threshold); resume it with --duckbatch.scoring.threshold=0.6, or start afresh with 0.5:"
+                + " abandon 1, then run companyScoring --duckbatch.scoring.threshold=0.5 (with the same source and target)");
+
+        DuckDbFiles.execute(target, "CREATE TABLE kept AS SELECT * FROM rtic_scores", "DROP TABLE rtic_scores",
+                "ALTER TABLE kept RENAME TO rtic_scores");
+        assertThat(run("restart", "1", "--duckbatch.scoring.threshold=0.6")).isZero();
+        assertThat(instances()).isOne();
+        assertThat(scores()).isEqualTo(ExpectedScores.compute(demo, 0.6));
+    }
+
     private static int errorLines(CapturedOutput output) {
         return (int) output.getErr().lines().filter(line -> line.startsWith("ERROR")).count();
     }
