@@ -54,7 +54,7 @@ class BenchCommandTest {
             }
         }
         List<String> lines = Arrays.stream(out.split("\\R")).filter(line -> !line.isBlank()).toList();
-        List<String> last = lines.subList(lines.size() - 8, lines.size() - 2);
+        List<String> last = lines.subList(lines.size() - 9, lines.size() - 3);
         assertThat(last.get(0)).matches("ratio chunk_vs_stock \\d+\\.\\d\\d");
         assertThat(last.get(1)).matches("ratio udf_vs_sql \\d+\\.\\d\\d");
         assertThat(last.get(2)).matches("ratio chunk_vs_sql \\d+\\.\\d\\d");
@@ -64,8 +64,10 @@ class BenchCommandTest {
         if (rssMeasured) {
             assertThat(number(out, "ratio chunk_rss_vs_udf")).isPositive();
         }
-        assertThat(lines.get(lines.size() - 2)).matches(
+        assertThat(lines.get(lines.size() - 3)).matches(
                 "refresh after 1% of 1,000 companies changed: full run \\d+\\.\\d\\d s, incremental run \\d+\\.\\d\\d s");
+        assertThat(lines.get(lines.size() - 2)).matches("  reading and hashing the scored columns of every company, the least"
+                + " a run that finds what changed must do: \\d+\\.\\d{3} s \\(full run / that: \\d+\\.\\d\\)");
         assertThat(number(out, "ratio incremental_speedup")).isPositive();
         // The console is what a person reads: a line per mode, the table, the ratio lines (and the
         // demo sources generated); what each task of each run did is in the log file.
@@ -90,6 +92,26 @@ class BenchCommandTest {
         Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+(?:\\.\\d+)?)$").matcher(out);
         assertThat(matcher.find()).as("a line '" + name + " <number>' in%n%s", out).isTrue();
         return Double.parseDouble(matcher.group(1));
+    }
+
+    /** bench refresh: the rounds, their medians and the ratio; only the generated sources stay. */
+    @Test
+    void benchRefreshAlternatesFullAndIncrementalRuns(CapturedOutput output) throws Exception {
+        assertThat(DuckbatchApplication.run("--duckbatch.data-dir=" + this.dir, "--duckbatch.concurrency=2", "bench",
+                "refresh", "--rows", "3000", "--rounds", "2")).isZero();
+        String out = output.getOut();
+        assertThat(out).contains("bench refresh: 3,000 companies x 20 RTIC codes, concurrency 2, 2 rounds")
+            .containsPattern("(?m)^  round 1: full run \\d+\\.\\d\\d s, incremental run \\d+\\.\\d\\d s$")
+            .containsPattern("(?m)^  round 2: full run \\d+\\.\\d\\d s, incremental run \\d+\\.\\d\\d s$")
+            .containsPattern("(?m)^refresh after 1% of 3,000 companies changed: full run \\d+\\.\\d\\d s, incremental run"
+                    + " \\d+\\.\\d\\d s \\(medians of 2\\)$");
+        assertThat(number(out, "ratio incremental_speedup")).isPositive();
+        // Each incremental run scored what changed, not every company.
+        assertThat(Files.readString(this.dir.resolve("duckbatch.log"))).containsPattern("incremental: \\d+ new, \\d+ removed,"
+                + " \\d+ changed companies; 0 codes changed");
+        try (var files = Files.list(this.dir.resolve("bench"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).allMatch(name -> name.startsWith("source-"));
+        }
     }
 
     @Test
