@@ -16,6 +16,7 @@ import io.duckbatch.core.timing.ProgressListener;
 import io.duckbatch.core.timing.ProgressMeters;
 import io.duckbatch.core.timing.StepTimers;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -371,8 +372,29 @@ public final class StepRecipes {
             if (this.rowsToReadKey != null) {
                 listen(step, progressListener(this.rowsToReadKey));
             }
+            step.listener(skippedRowsMeter());
             this.listeners.forEach(step::listener);
             return step.build();
+        }
+
+        /**
+         * Rows a tasklet set aside itself (an import's rejected lines, counted as read skips)
+         * into the skipped-rows counter when its step ends, as a chunk step's dead letters are.
+         */
+        private StepExecutionListener skippedRowsMeter() {
+            return new StepExecutionListener() {
+
+                @Override
+                public ExitStatus afterStep(StepExecution execution) {
+                    if (execution.getSkipCount() > 0) {
+                        StepRecipes.this.progressMeters
+                            .skipped(execution.getJobExecution().getJobInstance().getJobName(), execution.getStepName())
+                            .increment(execution.getSkipCount());
+                    }
+                    return null;
+                }
+
+            };
         }
 
         private static void listen(TaskletStepBuilder step, PerStepExecution.Listener listener) {

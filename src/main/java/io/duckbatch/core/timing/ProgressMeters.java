@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.Tags;
  * to read) and {@code duckbatch.step.rows.per.second}. A step run again in the same process
  * reuses its gauges; they keep the last values after the step ends. (Not "total": Prometheus
  * reserves the {@code _total} suffix for counters.) And one counter,
- * {@code duckbatch.step.rows.skipped}: rows a step rejected into its job's dead-letter table.
+ * {@code duckbatch.step.rows.skipped}: rows a step rejected into its job's dead-letter table,
+ * or set aside itself (an import's rejected lines, counted when its step ends).
  */
 public class ProgressMeters {
 
@@ -44,7 +45,7 @@ public class ProgressMeters {
     /** The counter of rows the step rejected (dead-lettered instead of failing); the same one each time. */
     public Counter skipped(String job, String step) {
         return Counter.builder(ROWS_SKIPPED)
-            .description("Rows a duckbatch step rejected into its job's dead-letter table <job>_rejects")
+            .description("Rows a duckbatch step rejected into its job's dead-letter table <job>_rejects or its own rejects table")
             .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
             .register(this.registry);
     }

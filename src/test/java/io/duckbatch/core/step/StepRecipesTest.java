@@ -157,7 +157,7 @@ class StepRecipesTest {
     }
 
     @Test
-    void aTaskletStepBuildsItsTaskletPerExecutionAndTimesIt() throws Exception {
+    void aTaskletStepBuildsItsTaskletPerExecutionTimesItAndMetersItsSkips() throws Exception {
         AtomicInteger built = new AtomicInteger();
         JobExecution execution;
         try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.H2, this.dir);
@@ -167,6 +167,8 @@ class StepRecipesTest {
                 built.incrementAndGet();
                 return (contribution, chunkContext) -> {
                     try (var t = run.timer().track("sql")) {
+                        // Lines the tasklet set aside itself, as an import's rejects are.
+                        contribution.incrementReadSkipCount(3);
                         return RepeatStatus.FINISHED;
                     }
                 };
@@ -178,6 +180,8 @@ class StepRecipesTest {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(built).hasValue(1);
         assertThat(phaseCalls("sql", "sql")).isEqualTo(1);
+        assertThat(this.meters.get(ProgressMeters.ROWS_SKIPPED).tag(PhaseMeters.STEP_TAG, "sql").counter().count()).isEqualTo(3);
+        assertThat(this.meters.find(ProgressMeters.ROWS_SKIPPED).tag(PhaseMeters.STEP_TAG, "check").counter()).isNull();
     }
 
     @Test
