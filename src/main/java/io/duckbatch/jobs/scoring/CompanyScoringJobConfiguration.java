@@ -264,12 +264,22 @@ public class CompanyScoringJobConfiguration {
                 PartitionTarget.shared(targetDatabase));
     }
 
-    /** An incremental run's last step: the new scores and fingerprints in, in one transaction ({@link ScoringRefresh#apply}). */
+    /**
+     * An incremental run's last step: the new scores and fingerprints in, in one transaction
+     * ({@link ScoringRefresh#apply}). It counts no rows written: they are the tasks' rows,
+     * counted once when scored; what it did to rtic_scores is printed and kept in the step's
+     * context.
+     */
     @Bean
     Step applyScoringChanges(StepRecipes steps, DuckDbDataSource targetDatabase) {
         return steps.tasklet("applyScoringChanges", run -> (contribution, chunkContext) -> {
+            ScoringRefresh.Applied applied;
             try (var t = run.timer().track("apply"); Connection connection = targetDatabase.getConnection()) {
-                contribution.incrementWriteCount(ScoringRefresh.apply(connection));
+                applied = ScoringRefresh.apply(connection);
+            }
+            if (applied != null) {
+                run.executionContext().putString(ScoringRefresh.APPLIED_KEY, applied.summary());
+                log.info(applied.summary());
             }
             return RepeatStatus.FINISHED;
         }).build();

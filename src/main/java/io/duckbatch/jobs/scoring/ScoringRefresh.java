@@ -75,6 +75,9 @@ final class ScoringRefresh {
 
     static final String SUMMARY_KEY = "scoring.refresh.summary";
 
+    /** applyScoringChanges' ExecutionContext: what it did to rtic_scores, in words. */
+    static final String APPLIED_KEY = "scoring.refresh.applied";
+
     /** A company by its key, and its scored inputs: 64-bit hashes, 16 bytes a company. */
     private static final String KEY_HASH = "hash(company_number)";
 
@@ -161,14 +164,24 @@ final class ScoringRefresh {
         });
     }
 
+    /** What {@link #apply} did to {@code rtic_scores}: rows of changed and removed companies or codes out, new scores in. */
+    record Applied(long deleted, long inserted) {
+
+        String summary() {
+            return String.format(Locale.ROOT, "applied to %s: %,d rows of changed and removed companies and codes"
+                    + " deleted, %,d inserted", CompanyScoringJobConfiguration.TARGET_TABLE, this.deleted, this.inserted);
+        }
+
+    }
+
     /**
      * An incremental run's last step, in one transaction (see the class comment); nothing
      * when already applied (its work tables are gone).
-     * @return the rows inserted into {@code rtic_scores}
+     * @return what it did, or null when it was already applied
      */
-    static long apply(Connection target) throws SQLException {
+    static Applied apply(Connection target) throws SQLException {
         if (!exists(target, DELTA)) {
-            return 0;
+            return null;
         }
         return inTransaction(target, statement -> {
             // A removed company is known by its key's hash only.
@@ -179,7 +192,8 @@ final class ScoringRefresh {
             if (codesChanged) {
                 changed += " OR rtic_code IN (SELECT rtic_code FROM " + CODE_CHANGES + ")";
             }
-            statement.execute("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE + " WHERE " + changed);
+            long deleted = statement.executeUpdate("DELETE FROM " + CompanyScoringJobConfiguration.TARGET_TABLE
+                    + " WHERE " + changed);
             long inserted = statement.executeUpdate("INSERT INTO " + CompanyScoringJobConfiguration.TARGET_TABLE
                     + " SELECT * FROM " + DELTA + (codesChanged ? " WHERE " + changed : ""));
             statement.execute("DELETE FROM " + SCORED_COMPANIES + " WHERE key_hash IN (SELECT key_hash FROM "
@@ -191,7 +205,7 @@ final class ScoringRefresh {
             for (String table : WORK_TABLES) {
                 statement.execute("DROP TABLE IF EXISTS " + table);
             }
-            return inserted;
+            return new Applied(deleted, inserted);
         });
     }
 

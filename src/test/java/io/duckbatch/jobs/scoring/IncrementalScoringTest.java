@@ -63,6 +63,15 @@ class IncrementalScoringTest {
         }
     }
 
+    /** The rows the steps of the last execution wrote, the managers of partitioned steps (which repeat their tasks') left out. */
+    private long written() throws Exception {
+        try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.H2, this.dir)) {
+            return repository.count("SELECT coalesce(sum(WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME NOT IN"
+                    + " ('scoreCompanies', 'rescoreCompanies') AND JOB_EXECUTION_ID = (SELECT max(JOB_EXECUTION_ID)"
+                    + " FROM BATCH_JOB_EXECUTION)");
+        }
+    }
+
     private static String summary(long added, long removed, long changed, String codes) {
         return "incremental: %,d new, %,d removed, %,d changed companies; %s".formatted(added, removed, changed, codes);
     }
@@ -99,10 +108,20 @@ class IncrementalScoringTest {
                         + " FROM companies c, (VALUES ('0'), ('Z'), ('A')) p(prefix) WHERE company_number IN"
                         + " (SELECT company_number FROM companies ORDER BY company_number LIMIT 40)");
         long added = 120;
+        Path target = this.dir.resolve("target.duckdb");
+        long rowsBefore = DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores");
         assertThat(run(mode)).isZero();
         assertThat(output.getOut()).contains(summary(added, removed, changed, "0 codes changed (re-scored in full)"));
         assertThat(tasksRead()).isEqualTo(added + changed);
         assertTargetEqualsAFullRecompute(0.5);
+        // The rows of the changed and added (9-character keys) companies are the new scores; the rows written are
+        // counted once (scored, not again when applied); net, the table changed by inserted - deleted.
+        long inserted = DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores WHERE hash(company_number) % 89 = 0"
+                + " OR hash(company_number) % 83 = 0 OR length(company_number) = 9");
+        long deleted = inserted - (DuckDbFiles.count(target, "SELECT count(*) FROM rtic_scores") - rowsBefore);
+        assertThat(output.getOut()).contains("applied to rtic_scores: %,d rows of changed and removed companies and codes"
+            .formatted(deleted) + " deleted, %,d inserted".formatted(inserted));
+        assertThat(written()).isEqualTo(inserted);
 
         // New codes: one redefined, one added, one removed.
         DuckDbFiles.execute(this.source,
