@@ -158,6 +158,14 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
     }
 
     /**
+     * The owner recorded for {@code executionId} when it is gone ({@link ExecutionOwner#mayBeAlive}
+     * false for this registry's timeout); empty when none is recorded yet or it may be alive.
+     */
+    public Optional<ExecutionOwner> goneOwnerOf(long executionId) {
+        return ownerOf(executionId).filter(owner -> !owner.mayBeAlive(this.timeout));
+    }
+
+    /**
      * Whether an execution the repository shows as running may really be running: its owner
      * may be alive, or it recorded none yet and was created within the heartbeat timeout
      * (its process may be between creating it and recording itself).

@@ -145,4 +145,32 @@ class ExecutionOwnerRegistryTest {
             .isEqualTo(List.of(1L, 2L, 3L));
     }
 
+    /** A partition's owner, as the manager sees it: gone once its pid is dead here or its beat is silent elsewhere. */
+    @ParameterizedTest(name = "{0} job repository")
+    @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
+    void goneOwnersOfPartitions(String kind) throws Exception {
+        open(kind).close();
+        ExecutionOwnerRegistry partitions = ExecutionOwnerRegistry.forPartitions(this.dataSource, "BATCH_", NEVER, TIMEOUT);
+        try {
+            partitions.createTableIfMissing();
+            assertThat(partitions.claim(11)).isTrue();
+            Process dead = new ProcessBuilder("true").start();
+            dead.waitFor();
+            this.repository.update("INSERT INTO BATCH_PARTITION_OWNER VALUES"
+                    + " (12, '" + InetAddress.getLocalHost().getHostName() + "', " + dead.pid() + ", CURRENT_TIMESTAMP),"
+                    + " (13, 'worker-2', 99, CURRENT_TIMESTAMP - INTERVAL '1' MINUTE),"
+                    + " (14, 'worker-3', 99, CURRENT_TIMESTAMP - INTERVAL '20' MINUTE)");
+
+            assertThat(partitions.goneOwnerOf(11)).isEmpty();
+            assertThat(partitions.goneOwnerOf(12).orElseThrow().pid()).isEqualTo(dead.pid());
+            assertThat(partitions.goneOwnerOf(13)).isEmpty();
+            assertThat(partitions.goneOwnerOf(14).orElseThrow().host()).isEqualTo("worker-3");
+            // Not claimed yet: its request waits for a free worker slot, however long.
+            assertThat(partitions.goneOwnerOf(15)).isEmpty();
+        }
+        finally {
+            partitions.close();
+        }
+    }
+
 }
