@@ -2,9 +2,8 @@ package io.duckbatch.cli;
 
 import java.util.concurrent.CountDownLatch;
 
-import javax.sql.DataSource;
-
 import io.duckbatch.config.DuckbatchProperties;
+import io.duckbatch.config.JobRepositoryConfiguration;
 import io.duckbatch.core.remote.PartitionRequests;
 import io.duckbatch.core.remote.PartitionWorker;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
@@ -13,7 +12,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.integration.partition.BeanFactoryStepLocator;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -28,11 +27,9 @@ class WorkerVerb implements Verb, SmartLifecycle {
 
     private final ObjectProvider<PartitionRequests> requests;
 
+    private final ObjectProvider<ExecutionOwnerRegistry> partitionOwners;
+
     private final JobRepository jobRepository;
-
-    private final DataSource dataSource;
-
-    private final BatchJdbcProperties batchProperties;
 
     private final DuckbatchProperties properties;
 
@@ -44,12 +41,12 @@ class WorkerVerb implements Verb, SmartLifecycle {
 
     private volatile boolean running;
 
-    WorkerVerb(ObjectProvider<PartitionRequests> requests, JobRepository jobRepository, DataSource dataSource,
-            BatchJdbcProperties batchProperties, DuckbatchProperties properties, BeanFactory beanFactory) {
+    WorkerVerb(ObjectProvider<PartitionRequests> requests,
+            @Qualifier(JobRepositoryConfiguration.PARTITION_OWNERS) ObjectProvider<ExecutionOwnerRegistry> partitionOwners,
+            JobRepository jobRepository, DuckbatchProperties properties, BeanFactory beanFactory) {
         this.requests = requests;
+        this.partitionOwners = partitionOwners;
         this.jobRepository = jobRepository;
-        this.dataSource = dataSource;
-        this.batchProperties = batchProperties;
         this.properties = properties;
         this.beanFactory = beanFactory;
     }
@@ -67,12 +64,8 @@ class WorkerVerb implements Verb, SmartLifecycle {
         PartitionRequests requests = this.requests.getObject();
         BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
         steps.setBeanFactory(this.beanFactory);
-        DuckbatchProperties.Heartbeat heartbeat = this.properties.getHeartbeat();
-        String prefix = (this.batchProperties.getTablePrefix() != null) ? this.batchProperties.getTablePrefix() : "BATCH_";
-        try (ExecutionOwnerRegistry owners = ExecutionOwnerRegistry.forPartitions(this.dataSource, prefix,
-                heartbeat.getInterval(), heartbeat.getTimeout())) {
-            owners.createTableIfMissing();
-            this.worker = new PartitionWorker(requests, this.jobRepository, owners, steps,
+        try {
+            this.worker = new PartitionWorker(requests, this.jobRepository, this.partitionOwners.getObject(), steps,
                     this.properties.getWorker().getSlots(), this.properties.getWorker().getPollInterval());
             this.worker.run();
         }

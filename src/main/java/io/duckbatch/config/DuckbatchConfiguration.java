@@ -24,6 +24,7 @@ import io.micrometer.observation.ObservationPredicate;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -97,12 +98,14 @@ public class DuckbatchConfiguration {
     @Bean
     StepRecipes stepRecipes(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             StepTimers stepTimers, PhaseMeters phaseMeters, ProgressMeters progressMeters, TaskExecutor partitionTaskExecutor,
-            DuckbatchProperties properties, ObjectProvider<PartitionRequests> partitionRequests) {
+            DuckbatchProperties properties, ObjectProvider<PartitionRequests> partitionRequests,
+            @Qualifier(JobRepositoryConfiguration.PARTITION_OWNERS) ObjectProvider<ExecutionOwnerRegistry> partitionOwners) {
         StepRecipes recipes = new StepRecipes(jobRepository, transactionManager, stepTimers, phaseMeters, progressMeters,
                 partitionTaskExecutor, new StepRecipes.Defaults(properties.getChunkSize(), properties.getPageSize(),
                         properties.getConcurrency(), properties.getProgressInterval(), properties.getSkipLimit()));
         return properties.isDistributed()
-                ? recipes.withRemotePartitions(partitionRequests.getObject(), properties.getWorker().getPollInterval())
+                ? recipes.withRemotePartitions(partitionRequests.getObject(), partitionOwners.getObject(),
+                        properties.getWorker().getPollInterval(), properties.getWorker().getMaxAttempts())
                 : recipes;
     }
 

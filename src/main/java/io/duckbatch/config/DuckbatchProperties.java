@@ -116,6 +116,12 @@ public class DuckbatchProperties {
         /** How often a free slot asks for a request, and the manager looks for ended partitions. */
         private Duration pollInterval = Duration.ofMillis(500);
 
+        /**
+         * Attempts a partition gets in one run of the manager when its workers die (silent for
+         * {@code duckbatch.heartbeat.timeout}): the last one's death fails the step.
+         */
+        private int maxAttempts = 3;
+
         public int getSlots() {
             return this.slots;
         }
@@ -136,6 +142,17 @@ public class DuckbatchProperties {
                 throw new IllegalArgumentException("duckbatch.worker.poll-interval must be positive, was " + pollInterval);
             }
             this.pollInterval = pollInterval;
+        }
+
+        public int getMaxAttempts() {
+            return this.maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("duckbatch.worker.max-attempts must be at least 1, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
         }
 
     }

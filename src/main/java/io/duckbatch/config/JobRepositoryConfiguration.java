@@ -22,6 +22,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -34,6 +35,9 @@ import org.springframework.context.annotation.Primary;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DuckbatchProperties.class)
 public class JobRepositoryConfiguration {
+
+    /** The bean name of the partitions' owners (the other ExecutionOwnerRegistry, of job executions, is primary). */
+    public static final String PARTITION_OWNERS = "partitionOwners";
 
     /** org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
@@ -144,11 +148,27 @@ public class JobRepositoryConfiguration {
 
     /** Host, pid and heartbeat of every execution this process runs, in the job repository. */
     @Bean(destroyMethod = "close")
+    @Primary
     ExecutionOwnerRegistry executionOwners(DataSource dataSource, BatchJdbcProperties batchProperties,
             DuckbatchProperties properties) {
         DuckbatchProperties.Heartbeat heartbeat = properties.getHeartbeat();
         heartbeat.validate();
         ExecutionOwnerRegistry registry = new ExecutionOwnerRegistry(dataSource, tablePrefix(batchProperties),
+                heartbeat.getInterval(), heartbeat.getTimeout());
+        registry.createTableIfMissing();
+        return registry;
+    }
+
+    /**
+     * The claims of the partitions of distributed runs, with their heartbeats: a worker claims
+     * the partitions it runs, the manager watches for gone owners. Only those two ask for it.
+     */
+    @Bean(name = PARTITION_OWNERS, destroyMethod = "close")
+    @Lazy
+    ExecutionOwnerRegistry partitionOwners(DataSource dataSource, BatchJdbcProperties batchProperties,
+            DuckbatchProperties properties) {
+        DuckbatchProperties.Heartbeat heartbeat = properties.getHeartbeat();
+        ExecutionOwnerRegistry registry = ExecutionOwnerRegistry.forPartitions(dataSource, tablePrefix(batchProperties),
                 heartbeat.getInterval(), heartbeat.getTimeout());
         registry.createTableIfMissing();
         return registry;

@@ -8,6 +8,8 @@ import java.util.function.Function;
 import io.duckbatch.core.process.BatchTransformer;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
 import io.duckbatch.core.remote.PartitionRequests;
+import io.duckbatch.core.remote.RemotePartitionHandler;
+import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.skip.DeadLetters;
 import io.duckbatch.core.skip.StepRejects;
 import io.duckbatch.core.timing.PhaseMeters;
@@ -29,7 +31,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.builder.TaskletStepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
-import org.springframework.batch.integration.partition.RemotePartitioningManagerStepBuilder;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -113,17 +114,15 @@ public final class StepRecipes {
 
     /**
      * These recipes, but {@link #partitioned} steps send their partitions to remote workers
-     * through {@code requests} ({@link PartitionRequests}, Spring Batch's remote
-     * partitioning) and poll the job repository every {@code pollInterval} for their outcome,
-     * instead of running them on this process's threads.
+     * through {@code requests} ({@link PartitionRequests}) and poll the job repository every
+     * {@code pollInterval} for their outcome, instead of running them on this process's
+     * threads; a partition whose worker is gone ({@code owners}) runs again, up to
+     * {@code maxAttempts} attempts ({@link RemotePartitionHandler}).
      */
-    public StepRecipes withRemotePartitions(PartitionRequests requests, Duration pollInterval) {
-        if (requests == null || pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new IllegalArgumentException("Remote partitions need the request channel (PartitionRequests.in(jobRepository))"
-                    + " and a poll interval above zero (duckbatch.worker.poll-interval), was " + pollInterval);
-        }
+    public StepRecipes withRemotePartitions(PartitionRequests requests, ExecutionOwnerRegistry owners, Duration pollInterval,
+            int maxAttempts) {
         return new StepRecipes(this.jobRepository, this.transactionManager, this.timers, this.phaseMeters,
-                this.progressMeters, this.taskExecutor, this.defaults, new Remote(requests, pollInterval));
+                this.progressMeters, this.taskExecutor, this.defaults, new Remote(requests, owners, pollInterval, maxAttempts));
     }
 
     /** Whether partitions run on remote workers ({@link #withRemotePartitions}). */
@@ -173,10 +172,11 @@ public final class StepRecipes {
         requireAtLeastOne("tasks per thread of step " + name, tasksPerThread);
         int gridSize = this.defaults.concurrency() * tasksPerThread;
         if (this.remote != null) {
-            return new RemotePartitioningManagerStepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
-                .gridSize(gridSize)
-                .outputChannel(this.remote.requests().channel())
-                .pollInterval(this.remote.pollInterval().toMillis())
+            RemotePartitionHandler handler = new RemotePartitionHandler(worker.getName(), this.remote.requests(),
+                    this.jobRepository, this.remote.owners(), this.remote.pollInterval(), this.remote.maxAttempts());
+            handler.setGridSize(gridSize);
+            return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
+                .partitionHandler(handler)
                 .build();
         }
         return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
@@ -186,7 +186,7 @@ public final class StepRecipes {
             .build();
     }
 
-    private record Remote(PartitionRequests requests, Duration pollInterval) {
+    private record Remote(PartitionRequests requests, ExecutionOwnerRegistry owners, Duration pollInterval, int maxAttempts) {
     }
 
     private StepRun run(StepExecution execution) {
