@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -31,9 +32,14 @@ import org.springframework.util.FileSystemUtils;
  * attempt, so a partition run again (after a failure, a stop, or its worker's death) opens
  * the shard its earlier attempt wrote and resumes after its {@code MAX(key)}, as a task does
  * in the target in one process. Register this as a listener of the partition's step: a shard
- * is closed (its file released for the manager to read) when its step execution ends.
+ * is closed (its file released for the manager to read) when its step execution ends. An
+ * attempt the manager gave up (its worker seemed gone) cannot write a shard a later attempt
+ * has opened: the shard records the attempts that opened it and refuses older ones.
  */
 public final class PartitionTarget implements StepExecutionListener {
+
+    /** The shard's table of the attempts (step execution ids) that opened it. */
+    private static final String ATTEMPTS = "duckbatch_shard_attempts";
 
     private final DuckDbDataSource target;
 
@@ -120,11 +126,42 @@ public final class PartitionTarget implements StepExecutionListener {
             for (String sql : setup) {
                 statement.execute(sql);
             }
+            recordAttempt(statement, partition, shard);
         }
-        catch (SQLException ex) {
+        catch (SQLException | RuntimeException ex) {
+            try {
+                shard.close();
+            }
+            catch (SQLException closing) {
+                ex.addSuppressed(closing);
+            }
+            if (ex instanceof RuntimeException superseded) {
+                throw superseded;
+            }
             throw new IllegalStateException("Cannot prepare shard " + shard + ": " + ex.getMessage(), ex);
         }
         return shard;
+    }
+
+    /**
+     * The fence against a late attempt: records in the shard the step execution that opens it,
+     * and refuses one older than an attempt that opened it already (the manager gave the older
+     * one up, see RemotePartitionHandler). Step execution ids grow, and DuckDB lets one process
+     * at a time open the file, so the check and the record are one step; the resume point is
+     * read after them.
+     */
+    private static void recordAttempt(Statement statement, StepExecution partition, DuckDbDataSource shard)
+            throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + ATTEMPTS + " (step_execution_id BIGINT NOT NULL)");
+        try (ResultSet latest = statement.executeQuery("SELECT max(step_execution_id) FROM " + ATTEMPTS)) {
+            latest.next();
+            long newest = latest.getLong(1);
+            if (newest > partition.getId()) {
+                throw new IllegalStateException("Partition " + partition.getStepName() + " (" + partition.getId()
+                        + ") was run again as " + newest + ", which opened shard " + shard + ": this attempt writes nothing");
+            }
+        }
+        statement.execute("INSERT INTO " + ATTEMPTS + " VALUES (" + partition.getId() + ")");
     }
 
     private Path folder(JobExecution job) {

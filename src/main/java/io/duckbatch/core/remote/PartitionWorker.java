@@ -32,7 +32,9 @@ import org.springframework.messaging.Message;
  * request for a partition that ran, is dropped with a log line. {@link #stop()} (SIGTERM)
  * asks the running partitions to stop at their next chunk boundary: they end {@code STOPPED},
  * the manager's step and job end {@code STOPPED}, and the manager's next run restarts them
- * (each resumes after what its shard holds).
+ * (each resumes after what its shard holds). While a partition runs, its claim's heartbeat
+ * tells the manager this worker is alive; once it is silent (or, on the manager's host, its
+ * pid gone) the manager runs the partition again ({@link RemotePartitionHandler}).
  */
 public final class PartitionWorker {
 
@@ -162,6 +164,12 @@ public final class PartitionWorker {
 
             @Override
             public void execute(StepExecution execution) throws JobInterruptedException {
+                // Read again by the handler after the claim: a relaunched manager may have marked it FAILED since.
+                if (execution.getStatus() != BatchStatus.STARTING) {
+                    log.info("Partition {} ({}) not run: it is {}", execution.getStepName(), execution.getId(),
+                            execution.getStatus());
+                    return;
+                }
                 PartitionWorker.this.running.add(execution);
                 try {
                     if (PartitionWorker.this.stopping) {
