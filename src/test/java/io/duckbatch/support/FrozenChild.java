@@ -43,17 +43,24 @@ public final class FrozenChild {
 
     /** Starts {@code command} and returns once it is stopped at its first line containing {@code marker}. */
     public static FrozenChild startAndFreezeAt(List<String> command, String marker) throws Exception {
+        return startAndFreezeAt(command, marker, 1);
+    }
+
+    /** Starts {@code command} and returns once it is stopped at its {@code occurrence}-th line containing {@code marker}. */
+    public static FrozenChild startAndFreezeAt(List<String> command, String marker, int occurrence) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Process stopper = new ProcessBuilder("bash", "-c", "read -r _ && kill -STOP " + process.pid()).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> frozen = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
+            int seen = 0;
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     synchronized (lines) {
                         lines.add(line);
+                        lines.notifyAll();
                     }
-                    if (!frozen.isDone() && line.contains(marker)) {
+                    if (!frozen.isDone() && line.contains(marker) && ++seen == occurrence) {
                         try (OutputStream go = stopper.getOutputStream()) {
                             go.write('\n');
                         }
@@ -74,7 +81,7 @@ public final class FrozenChild {
         }
         catch (Exception ex) {
             process.destroyForcibly();
-            throw new AssertionError("no line with '" + marker + "'; output: " + lines, ex);
+            throw new AssertionError("no line " + occurrence + " with '" + marker + "'; output: " + lines, ex);
         }
         return new FrozenChild(process, lines);
     }
@@ -104,6 +111,25 @@ public final class FrozenChild {
 
     public long pid() {
         return this.process.pid();
+    }
+
+    /** Waits until the child (let go with {@link #resume()}) prints a line containing {@code marker}; returns the line. */
+    public String awaitLine(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        synchronized (this.lines) {
+            while (true) {
+                for (String line : this.lines) {
+                    if (line.contains(marker)) {
+                        return line;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no line with '" + marker + "'; output: " + String.join("\n", this.lines));
+                }
+                this.lines.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /** What it printed up to now. */

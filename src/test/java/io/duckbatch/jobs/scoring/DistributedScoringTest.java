@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.duckbatch.core.remote.PartitionRequests;
 import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.support.DuckDbFiles;
 import io.duckbatch.support.ExpectedScores;
@@ -13,9 +15,13 @@ import io.duckbatch.support.FrozenChild;
 import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DistributedScoringTest {
 
     private static final int COMPANIES = 20_000;
+
+    /** A worker's line once it has claimed a partition. */
+    private static final String CLAIMED = "claimed by worker pid";
+
+    /** A task's progress line, after a chunk (every chunk with duckbatch.progress-interval=0s). */
+    private static final String PROGRESS = "rows/s, ETA";
 
     @TempDir
     Path dir;
@@ -52,46 +64,192 @@ class DistributedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = { "chunk", "udf" })
     void aManagerAndTwoWorkersWriteWhatOneProcessWrites(String mode) throws Exception {
-        this.repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
-        Path source = this.dir.resolve("source.duckdb");
-        new DemoDataGenerator().generate(source, COMPANIES);
-
-        Process manager = new ProcessBuilder(FrozenChild.duckbatch(arguments("run", "companyScoring",
-                "--duckbatch.distributed=true", "--duckbatch.concurrency=2", "--duckbatch.scoring.mode=" + mode,
-                "--duckbatch.source=" + source)))
-            .redirectErrorStream(true)
-            .redirectOutput(this.dir.resolve("manager.log").toFile())
-            .start();
-        this.children.add(manager);
-        FrozenChild first = FrozenChild.startAndFreezeAt(FrozenChild.duckbatch(arguments("worker",
-                "--duckbatch.worker.slots=1", "--duckbatch.source=" + source)), "claimed by worker pid");
+        Path source = generateSource();
+        Process manager = startManager(source, "manager.log", "--duckbatch.scoring.mode=" + mode);
+        FrozenChild first = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
         // While the first holds its partition frozen, the second must claim another.
-        FrozenChild second = FrozenChild.startAndFreezeAt(FrozenChild.duckbatch(arguments("worker",
-                "--duckbatch.worker.slots=1", "--duckbatch.source=" + source)), "claimed by worker pid");
+        FrozenChild second = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
         try {
             first.resume();
             second.resume();
-            assertThat(manager.waitFor(5, TimeUnit.MINUTES)).as("manager ended").isTrue();
-            assertThat(manager.exitValue()).as(Files.readString(this.dir.resolve("manager.log"))).isZero();
+            assertCompleted(manager, "manager.log");
         }
         finally {
             first.terminate();
             second.terminate();
         }
 
-        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
-            .isEqualTo(ExpectedScores.compute(source, 0.5));
+        assertWroteWhatOneProcessWrites(source);
         assertThat(this.repository.count("SELECT count(DISTINCT pid) FROM batch_partition_owner")).isEqualTo(2);
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(first.pid(), second.pid());
+        assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
+    }
+
+    /**
+     * kill -9 of a worker whose shard holds rows: the manager sees its pid gone, marks its
+     * partition FAILED and sends it again; the next attempt resumes after the shard's last key.
+     * The worker is frozen at its second progress line, so its first chunk's commit is in the
+     * repository (the task counts as started there) and its shard holds two chunks.
+     */
+    @Test
+    void aKilledWorkersPartitionRunsAgainFromItsShard() throws Exception {
+        Path source = generateSource();
+        Process manager = startManager(source, "manager.log");
+        FrozenChild doomed = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.progress-interval=0s"), PROGRESS, 2);
+        String partition = partitionOf(doomed.output().lines().filter(line -> line.contains(PROGRESS)).findFirst().orElseThrow());
+        doomed.kill();
+        FrozenChild survivor = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
+        try {
+            survivor.resume();
+            assertCompleted(manager, "manager.log");
+        }
+        finally {
+            survivor.terminate();
+        }
+
+        assertWroteWhatOneProcessWrites(source);
+        assertThat(this.repository.column("SELECT status FROM batch_step_execution WHERE step_name = '" + partition + "'"
+                + " ORDER BY step_execution_id")).containsExactly("FAILED", "COMPLETED");
+        assertThat(this.repository.column("SELECT exit_message FROM batch_step_execution WHERE step_name = '" + partition
+                + "' AND status = 'FAILED'").get(0).toString()).contains("pid " + doomed.pid(), "is gone");
+        // The other partitions ran once, each reading its whole range; the rest of the companies are the re-run's range.
+        long othersRead = this.repository.count("SELECT sum(read_count) FROM batch_step_execution WHERE step_name LIKE"
+                + " 'scoreCompanyRange:%' AND step_name <> '" + partition + "'");
+        long rerunRead = this.repository.count("SELECT read_count FROM batch_step_execution WHERE step_name = '" + partition
+                + "' AND status = 'COMPLETED'");
+        assertThat(rerunRead).isLessThan(COMPANIES - othersRead);
+        assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(doomed.pid(), survivor.pid());
+    }
+
+    /**
+     * kill -9 of the manager while a worker holds its third partition (claimed, not started):
+     * the same command again completes, and the two partitions completed before are not run
+     * again. The frozen worker's partition, given up by the relaunch, is not run when it wakes.
+     */
+    @Test
+    void aManagerKilledMidJobCompletesWhenLaunchedAgainWithoutRerunningCompletedPartitions() throws Exception {
+        Path source = generateSource();
+        Process killed = startManager(source, "manager.log");
+        FrozenChild late = FrozenChild.startAndFreezeAt(worker(source), CLAIMED, 3);
+        killed.destroyForcibly().waitFor();
+        List<Object> completedBefore = this.repository.column("SELECT step_name FROM batch_step_execution"
+                + " WHERE step_name LIKE 'scoreCompanyRange:%' AND status = 'COMPLETED'");
+        assertThat(completedBefore).hasSize(2);
+
+        Process relaunched = startManager(source, "relaunched.log");
+        FrozenChild other = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
+        try {
+            other.resume();
+            assertCompleted(relaunched, "relaunched.log");
+            late.resume();
+            late.awaitLine("not run: it is FAILED");
+        }
+        finally {
+            late.terminate();
+            other.terminate();
+        }
+
+        assertWroteWhatOneProcessWrites(source);
+        for (Object name : completedBefore) {
+            assertThat(this.repository.count("SELECT count(*) FROM batch_step_execution WHERE step_name = '" + name + "'"))
+                .as("executions of %s", name)
+                .isEqualTo(1);
+        }
         assertThat(this.repository.count("SELECT count(*) FROM batch_step_execution WHERE step_name LIKE 'scoreCompanyRange:%'"
                 + " AND status = 'COMPLETED'")).isEqualTo(4);
+    }
+
+    /**
+     * A request delivered twice: the second delivery, taken while the first worker holds the
+     * partition (frozen at its claim), is dropped; the partition runs once.
+     */
+    @Test
+    void aDuplicatedRequestRunsItsPartitionOnce() throws Exception {
+        Path source = generateSource();
+        Process manager = startManager(source, "manager.log");
+        FrozenChild first = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
+        long claimed = stepExecutionId(first.output().lines().filter(line -> line.contains(CLAIMED)).findFirst().orElseThrow());
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(this.repository.url());
+            dataSource.setUsername(this.repository.user());
+            dataSource.setPassword(this.repository.password());
+            PartitionRequests.in(dataSource).channel().send(MessageBuilder.withPayload(
+                    new StepExecutionRequest("scoreCompanyRange", claimed)).build());
+        }
+        // The second worker runs the three other partitions, then takes the duplicate last.
+        FrozenChild second = FrozenChild.startAndFreezeAt(worker(source), "dropped: another delivery claimed it");
+        try {
+            first.resume();
+            second.resume();
+            assertCompleted(manager, "manager.log");
+        }
+        finally {
+            first.terminate();
+            second.terminate();
+        }
+
+        assertWroteWhatOneProcessWrites(source);
+        assertThat(second.output()).contains("Request for partition " + claimed + " dropped");
+        assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
+        assertThat(this.repository.column("SELECT pid FROM batch_partition_owner WHERE step_execution_id = " + claimed))
+            .containsExactly(first.pid());
+    }
+
+    private Path generateSource() throws Exception {
+        this.repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
+        Path source = this.dir.resolve("source.duckdb");
+        new DemoDataGenerator().generate(source, COMPANIES);
+        return source;
+    }
+
+    private Process startManager(Path source, String log, String... settings) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "companyScoring", "--duckbatch.distributed=true",
+                "--duckbatch.concurrency=2", "--duckbatch.source=" + source));
+        args.addAll(List.of(settings));
+        Process manager = new ProcessBuilder(FrozenChild.duckbatch(arguments(args.toArray(String[]::new))))
+            .redirectErrorStream(true)
+            .redirectOutput(this.dir.resolve(log).toFile())
+            .start();
+        this.children.add(manager);
+        return manager;
+    }
+
+    private List<String> worker(Path source, String... settings) {
+        List<String> args = new ArrayList<>(List.of("worker", "--duckbatch.worker.slots=1", "--duckbatch.source=" + source));
+        args.addAll(List.of(settings));
+        return FrozenChild.duckbatch(arguments(args.toArray(String[]::new)));
+    }
+
+    private void assertCompleted(Process manager, String log) throws Exception {
+        assertThat(manager.waitFor(5, TimeUnit.MINUTES)).as("manager ended").isTrue();
+        assertThat(manager.exitValue()).as(Files.readString(this.dir.resolve(log))).isZero();
+    }
+
+    private void assertWroteWhatOneProcessWrites(Path source) throws Exception {
+        assertThat(DuckDbFiles.rows(this.dir.resolve("target.duckdb"), ExpectedScores.ACTUAL_SQL))
+            .isEqualTo(ExpectedScores.compute(source, 0.5));
         assertThat(this.dir.resolve("shards")).isEmptyDirectory();
+    }
+
+    private List<Object> partitionStatuses() throws Exception {
+        return this.repository.column("SELECT status FROM batch_step_execution WHERE step_name LIKE 'scoreCompanyRange:%'");
+    }
+
+    /** "[scoreCompanyRange:companies-0002] 4,096 / 5,000 rows ..." names the partition. */
+    private static String partitionOf(String progressLine) {
+        return progressLine.substring(progressLine.indexOf('[') + 1, progressLine.indexOf(']'));
+    }
+
+    /** "Partition scoreCompanyRange:companies-0001 (17) claimed by ..." holds the step execution id. */
+    private static long stepExecutionId(String claimLine) {
+        return Long.parseLong(claimLine.substring(claimLine.indexOf('(') + 1, claimLine.indexOf(')')));
     }
 
     private List<String> arguments(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
+        // A short heartbeat, only as configuration: on this host a gone worker is told by its pid.
         all.addAll(List.of("--duckbatch.data-dir=" + this.dir, "--duckbatch.chunk-size=2048", "--duckbatch.page-size=2048",
-                "--management.server.port=-1"));
+                "--management.server.port=-1", "--duckbatch.heartbeat.interval=1s", "--duckbatch.heartbeat.timeout=3s"));
         all.addAll(this.repository.arguments());
         return all;
     }
