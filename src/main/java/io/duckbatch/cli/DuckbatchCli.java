@@ -502,7 +502,10 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                         + " " + execution.getStatus() + ": " + cause));
         }
         Path written = writesSource(jobName) ? this.properties.getSource() : this.properties.getTarget();
-        RunSummary.lines(execution, written, this.properties.getDataDir().resolve("duckbatch.log"))
+        // The counts as recorded: a distributed run's partitions ran on workers, and this process's copies of them
+        // never saw their chunks.
+        JobExecution recorded = this.jobRepository.getJobExecution(execution.getId());
+        RunSummary.lines((recorded != null) ? recorded : execution, written, this.properties.getDataDir().resolve("duckbatch.log"))
             .forEach(line -> log.info("{}", line));
         return (execution.getStatus() == BatchStatus.COMPLETED) ? 0 : 1;
     }

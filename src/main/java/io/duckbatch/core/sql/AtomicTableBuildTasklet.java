@@ -60,6 +60,8 @@ public class AtomicTableBuildTasklet implements Tasklet {
 
     private final List<String> inSwap;
 
+    private final boolean countsWrites;
+
     private AtomicTableBuildTasklet(Builder builder) {
         this.database = builder.database;
         this.attached = Map.copyOf(builder.attached);
@@ -70,6 +72,7 @@ public class AtomicTableBuildTasklet implements Tasklet {
         this.timer = (builder.timer != null) ? builder.timer : new SimplerTimer();
         this.requiredColumns = Map.copyOf(builder.requiredColumns);
         this.inSwap = List.copyOf(builder.inSwap);
+        this.countsWrites = builder.countsWrites;
     }
 
     public static Builder builder() {
@@ -103,7 +106,9 @@ public class AtomicTableBuildTasklet implements Tasklet {
                 detach(connection);
             }
         }
-        contribution.incrementWriteCount(rows);
+        if (this.countsWrites) {
+            contribution.incrementWriteCount(rows);
+        }
         log.info(String.format(Locale.ROOT, "Built table %s in %s: %,d rows in %.2f s", this.table, this.database, rows,
                 (System.nanoTime() - start) / 1e9));
         return RepeatStatus.FINISHED;
@@ -159,6 +164,8 @@ public class AtomicTableBuildTasklet implements Tasklet {
         private String select;
 
         private SimplerTimer timer;
+
+        private boolean countsWrites = true;
 
         private Builder() {
         }
@@ -224,6 +231,16 @@ public class AtomicTableBuildTasklet implements Tasklet {
         /** Times the phases {@code sql} and {@code swap} in this step execution's timer. */
         public Builder timer(SimplerTimer timer) {
             this.timer = timer;
+            return this;
+        }
+
+        /**
+         * The step does not count the table's rows as written: steps before it wrote and
+         * counted them (the shards a distributed run merges), so the run's total stays the
+         * rows its tasks wrote, as in one process.
+         */
+        public Builder rowsCountedByEarlierSteps() {
+            this.countsWrites = false;
             return this;
         }
 

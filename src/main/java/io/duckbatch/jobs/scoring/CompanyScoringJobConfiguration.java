@@ -335,6 +335,7 @@ public class CompanyScoringJobConfiguration {
             AtomicTableBuildTasklet.Builder build = AtomicTableBuildTasklet.builder()
                 .database(targetDatabase)
                 .table(TARGET_TABLE)
+                .rowsCountedByEarlierSteps()
                 .timer(run.timer());
             boolean rejects = steps.defaults().skipLimit() > 0;
             if (rejects) {

@@ -68,6 +68,23 @@ class AtomicTableBuildTaskletTest {
         assertThat(Files.readAllBytes(source)).isEqualTo(before);
     }
 
+    /** A merge of rows counted where they were written (shards) builds the table without counting them again. */
+    @Test
+    void rowsCountedByEarlierStepsAreNotCountedAgain() throws Exception {
+        try (DuckDbDataSource database = DuckDbDataSource.readWrite(this.dir.resolve("target.duckdb"))) {
+            AtomicTableBuildTasklet tasklet = AtomicTableBuildTasklet.builder()
+                .database(database)
+                .table("merged")
+                .select("SELECT i FROM range(300) t(i)")
+                .rowsCountedByEarlierSteps()
+                .build();
+            assertThat(run(tasklet)).isZero();
+            try (Connection connection = database.getConnection()) {
+                assertThat(scalar(connection, "SELECT count(*) FROM merged")).isEqualTo(300);
+            }
+        }
+    }
+
     @Test
     void readersSeeTheOldTableOrTheNewOneAndAFailedBuildKeepsTheOld() throws Exception {
         Path target = this.dir.resolve("target.duckdb");

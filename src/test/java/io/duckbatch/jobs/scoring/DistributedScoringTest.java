@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -83,6 +84,10 @@ class DistributedScoringTest {
         assertThat(this.repository.count("SELECT count(DISTINCT pid) FROM batch_partition_owner")).isEqualTo(2);
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(first.pid(), second.pid());
         assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
+        // The manager's last line counts the rows its workers read, as the repository recorded them.
+        assertThat(Files.readString(this.dir.resolve("manager.log"))).containsPattern("companyScoring execution \\d+ COMPLETED in"
+                + " [0-9.]+ s: 20,000 rows read, " + String.format(Locale.ROOT, "%,d", ExpectedScores.compute(source, 0.5).size())
+                + " written");
     }
 
     /**
