@@ -121,7 +121,8 @@ public class DuckbatchConfiguration {
     /** Where a partition writes: the target, or in a distributed run its shard under duckbatch.shard-dir. */
     @Bean
     PartitionTarget partitionTarget(DuckbatchProperties properties, DuckDbDataSource targetDatabase) {
-        return properties.isDistributed() ? PartitionTarget.sharded(properties.getShardDir(), properties.storageVersionOfNewFiles())
+        return properties.isDistributed() ? PartitionTarget.sharded(properties.getShardDir(), properties.storageVersionOfNewFiles(),
+                properties.getHeartbeat().getTimeout())
                 : PartitionTarget.shared(targetDatabase);
     }
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,9 @@ import java.util.stream.Stream;
 
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.duckdb.StorageVersion;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -38,6 +42,11 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class PartitionTarget implements StepExecutionListener {
 
+    private static final Logger log = LoggerFactory.getLogger(PartitionTarget.class);
+
+    /** Time between two tries to open a shard another process holds. */
+    private static final Duration LOCK_RETRY = Duration.ofMillis(200);
+
     /** The shard's table of the attempts (step execution ids) that opened it. */
     private static final String ATTEMPTS = "duckbatch_shard_attempts";
 
@@ -47,26 +56,35 @@ public final class PartitionTarget implements StepExecutionListener {
 
     private final StorageVersion storageVersion;
 
+    private final Duration lockWait;
+
     private final Map<Long, DuckDbDataSource> open = new ConcurrentHashMap<>();
 
-    private PartitionTarget(DuckDbDataSource target, Path shardDir, StorageVersion storageVersion) {
+    private PartitionTarget(DuckDbDataSource target, Path shardDir, StorageVersion storageVersion, Duration lockWait) {
         this.target = target;
         this.shardDir = shardDir;
         this.storageVersion = storageVersion;
+        this.lockWait = lockWait;
     }
 
     /** One process: every partition writes the job's target. */
     public static PartitionTarget shared(DuckDbDataSource target) {
-        return new PartitionTarget(target, null, null);
+        return new PartitionTarget(target, null, null, null);
     }
 
-    /** Distributed: every partition writes a shard under {@code shardDir}, created in {@code storageVersion}. */
-    public static PartitionTarget sharded(Path shardDir, StorageVersion storageVersion) {
-        if (shardDir == null || storageVersion == null) {
+    /**
+     * Distributed: every partition writes a shard under {@code shardDir}, created in
+     * {@code storageVersion}. An attempt that finds its shard held by another process (an
+     * earlier attempt, given up, that has not reached its next chunk yet) waits for it up to
+     * {@code lockWait}.
+     */
+    public static PartitionTarget sharded(Path shardDir, StorageVersion storageVersion, Duration lockWait) {
+        if (shardDir == null || storageVersion == null || lockWait == null || lockWait.isNegative()) {
             throw new IllegalArgumentException("Sharded partition targets need the shard folder (duckbatch.shard-dir, on storage"
-                    + " every host shares) and the storage version of new files");
+                    + " every host shares), the storage version of new files and how long to wait for a shard another"
+                    + " process holds (duckbatch.heartbeat.timeout), was " + lockWait);
         }
-        return new PartitionTarget(null, shardDir.toAbsolutePath().normalize(), storageVersion);
+        return new PartitionTarget(null, shardDir.toAbsolutePath().normalize(), storageVersion, lockWait);
     }
 
     public boolean isSharded() {
@@ -122,25 +140,58 @@ public final class PartitionTarget implements StepExecutionListener {
         String name = partition.getStepName().replaceAll("[^A-Za-z0-9_.-]", "_");
         DuckDbDataSource shard = DuckDbDataSource.readWrite(folder(partition.getJobExecution()).resolve(name + ".duckdb"),
                 this.storageVersion);
-        try (Connection connection = shard.getConnection(); Statement statement = connection.createStatement()) {
-            for (String sql : setup) {
-                statement.execute(sql);
+        long deadline = System.nanoTime() + this.lockWait.toNanos();
+        boolean said = false;
+        while (true) {
+            try (Connection connection = shard.getConnection(); Statement statement = connection.createStatement()) {
+                for (String sql : setup) {
+                    statement.execute(sql);
+                }
+                recordAttempt(statement, partition, shard);
+                return shard;
             }
-            recordAttempt(statement, partition, shard);
-        }
-        catch (SQLException | RuntimeException ex) {
-            try {
-                shard.close();
+            catch (SQLException ex) {
+                closeQuietly(shard, ex);
+                if (!heldByAnotherProcess(ex) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Cannot prepare shard " + shard + ": " + ex.getMessage(), ex);
+                }
+                if (!said) {
+                    said = true;
+                    log.info("Partition {} ({}) waits for shard {}: another process holds it (an earlier attempt stops at its"
+                            + " next chunk); for up to {} (duckbatch.heartbeat.timeout)", partition.getStepName(),
+                            partition.getId(), shard, this.lockWait);
+                }
+                sleep(LOCK_RETRY);
             }
-            catch (SQLException closing) {
-                ex.addSuppressed(closing);
-            }
-            if (ex instanceof RuntimeException superseded) {
+            catch (RuntimeException superseded) {
+                closeQuietly(shard, superseded);
                 throw superseded;
             }
-            throw new IllegalStateException("Cannot prepare shard " + shard + ": " + ex.getMessage(), ex);
         }
-        return shard;
+    }
+
+    /** DuckDB's refusal to open a file another process has open for writing. */
+    private static boolean heldByAnotherProcess(SQLException ex) {
+        return ex.getMessage() != null && ex.getMessage().contains("Could not set lock on file");
+    }
+
+    private static void closeQuietly(DuckDbDataSource shard, Exception failure) {
+        try {
+            shard.close();
+        }
+        catch (SQLException closing) {
+            failure.addSuppressed(closing);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a shard", ex);
+        }
     }
 
     /**

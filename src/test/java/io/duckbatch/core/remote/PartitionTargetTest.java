@@ -1,6 +1,7 @@
 package io.duckbatch.core.remote;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.duckbatch.core.duckdb.StorageVersion;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class PartitionTargetTest {
 
     @Test
     void aLaterAttemptOpensTheShardAnOlderOneIsRefused() throws Exception {
-        PartitionTarget target = PartitionTarget.sharded(this.dir, StorageVersion.DEFAULT);
+        PartitionTarget target = PartitionTarget.sharded(this.dir, StorageVersion.DEFAULT, Duration.ZERO);
         StepExecution first = new StepExecution(5L, PARTITION, this.job);
         StepExecution rerun = new StepExecution(9L, PARTITION, this.job);
         StepExecution late = new StepExecution(5L, PARTITION, this.job);

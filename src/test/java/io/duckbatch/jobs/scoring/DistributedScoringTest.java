@@ -117,13 +117,44 @@ class DistributedScoringTest {
                 + " ORDER BY step_execution_id")).containsExactly("FAILED", "COMPLETED");
         assertThat(this.repository.column("SELECT exit_message FROM batch_step_execution WHERE step_name = '" + partition
                 + "' AND status = 'FAILED'").get(0).toString()).contains("pid " + doomed.pid(), "is gone");
-        // The other partitions ran once, each reading its whole range; the rest of the companies are the re-run's range.
-        long othersRead = this.repository.count("SELECT sum(read_count) FROM batch_step_execution WHERE step_name LIKE"
-                + " 'scoreCompanyRange:%' AND step_name <> '" + partition + "'");
-        long rerunRead = this.repository.count("SELECT read_count FROM batch_step_execution WHERE step_name = '" + partition
-                + "' AND status = 'COMPLETED'");
-        assertThat(rerunRead).isLessThan(COMPANIES - othersRead);
+        assertThat(rerunRead(partition)).isLessThan(rangeOf(partition));
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(doomed.pid(), survivor.pid());
+    }
+
+    /**
+     * A worker on "another host" (its claim's host rewritten) that falls silent mid-partition,
+     * frozen at its second progress line with its shard open: the manager gives the partition
+     * up once the heartbeat is older than its duckbatch.heartbeat.timeout (3 s, configuration
+     * only: nothing but the manager waits for it) and sends it again. The next attempt waits
+     * for the shard (its worker's timeout, 10 minutes, only ends a broken case); woken, the late
+     * worker cannot record its chunk in the repository, stops and lets the shard go, and the
+     * next attempt resumes after what the shard holds.
+     */
+    @Test
+    void aSilentWorkerElsewhereIsGivenUpAndCannotSpoilItsPartitionWhenItWakes() throws Exception {
+        Path source = generateSource();
+        Process manager = startManager(source, "manager.log");
+        FrozenChild late = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.progress-interval=0s"), PROGRESS, 2);
+        String partition = partitionOf(late.output().lines().filter(line -> line.contains(PROGRESS)).findFirst().orElseThrow());
+        this.repository.update("UPDATE batch_partition_owner SET host = 'another-host' WHERE pid = " + late.pid());
+        FrozenChild next = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.heartbeat.timeout=10m"), "waits for shard");
+        try {
+            late.resume();
+            next.resume();
+            assertCompleted(manager, "manager.log");
+        }
+        finally {
+            late.terminate();
+            next.terminate();
+        }
+
+        assertWroteWhatOneProcessWrites(source);
+        assertThat(this.repository.column("SELECT status FROM batch_step_execution WHERE step_name = '" + partition + "'"
+                + " ORDER BY step_execution_id")).containsExactly("FAILED", "COMPLETED");
+        // Still the manager's verdict: the late worker's own end was refused.
+        assertThat(this.repository.column("SELECT exit_message FROM batch_step_execution WHERE step_name = '" + partition
+                + "' AND status = 'FAILED'").get(0).toString()).contains("on another-host", "is gone");
+        assertThat(rerunRead(partition)).isLessThan(rangeOf(partition));
     }
 
     /**
@@ -240,6 +271,17 @@ class DistributedScoringTest {
         return this.repository.column("SELECT status FROM batch_step_execution WHERE step_name LIKE 'scoreCompanyRange:%'");
     }
 
+    /** The companies of a partition's range: the other partitions ran once each, reading their whole ranges. */
+    private long rangeOf(String partition) throws Exception {
+        return COMPANIES - this.repository.count("SELECT sum(read_count) FROM batch_step_execution WHERE step_name LIKE"
+                + " 'scoreCompanyRange:%' AND step_name <> '" + partition + "'");
+    }
+
+    private long rerunRead(String partition) throws Exception {
+        return this.repository.count("SELECT read_count FROM batch_step_execution WHERE step_name = '" + partition
+                + "' AND status = 'COMPLETED'");
+    }
+
     /** "[scoreCompanyRange:companies-0002] 4,096 / 5,000 rows ..." names the partition. */
     private static String partitionOf(String progressLine) {
         return progressLine.substring(progressLine.indexOf('[') + 1, progressLine.indexOf(']'));
@@ -252,9 +294,12 @@ class DistributedScoringTest {
 
     private List<String> arguments(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        // A short heartbeat, only as configuration: on this host a gone worker is told by its pid.
         all.addAll(List.of("--duckbatch.data-dir=" + this.dir, "--duckbatch.chunk-size=2048", "--duckbatch.page-size=2048",
-                "--management.server.port=-1", "--duckbatch.heartbeat.interval=1s", "--duckbatch.heartbeat.timeout=3s"));
+                "--management.server.port=-1", "--duckbatch.heartbeat.interval=1s"));
+        // A short timeout unless the command sets one, only as configuration: on this host a gone worker is told by its pid.
+        if (all.stream().noneMatch(arg -> arg.startsWith("--duckbatch.heartbeat.timeout="))) {
+            all.add("--duckbatch.heartbeat.timeout=3s");
+        }
         all.addAll(this.repository.arguments());
         return all;
     }
