@@ -117,16 +117,26 @@ class ExecutionOwnerRegistryTest {
         this.repository.update("UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP - INTERVAL '5' MINUTE");
     }
 
+    /**
+     * Owners of ids {@code first} to {@code first + 2}: a dead pid on this host with a fresh
+     * heartbeat, another host that beat a minute ago, another silent for 20 minutes.
+     * @return the dead pid
+     */
+    private long insertOwners(String table, long first) throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        this.repository.update("INSERT INTO " + table + " VALUES"
+                + " (" + first + ", '" + InetAddress.getLocalHost().getHostName() + "', " + dead.pid() + ", CURRENT_TIMESTAMP),"
+                + " (" + (first + 1) + ", 'worker-2', 99, CURRENT_TIMESTAMP - INTERVAL '1' MINUTE),"
+                + " (" + (first + 2) + ", 'worker-3', 99, CURRENT_TIMESTAMP - INTERVAL '20' MINUTE)");
+        return dead.pid();
+    }
+
     @ParameterizedTest(name = "{0} job repository")
     @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
     void livenessOfOwnersHereElsewhereAndUnrecorded(String kind) throws Exception {
         ExecutionOwnerRegistry registry = open(kind);
-        Process dead = new ProcessBuilder("true").start();
-        dead.waitFor();
-        this.repository.update("INSERT INTO BATCH_EXECUTION_OWNER VALUES"
-                + " (1, '" + InetAddress.getLocalHost().getHostName() + "', " + dead.pid() + ", CURRENT_TIMESTAMP),"
-                + " (2, 'worker-2', 99, CURRENT_TIMESTAMP - INTERVAL '1' MINUTE),"
-                + " (3, 'worker-3', 99, CURRENT_TIMESTAMP - INTERVAL '20' MINUTE)");
+        insertOwners("BATCH_EXECUTION_OWNER", 1);
         LocalDateTime now = LocalDateTime.now();
 
         // Same host: the pid decides, even with a fresh heartbeat.
@@ -154,15 +164,10 @@ class ExecutionOwnerRegistryTest {
         try {
             partitions.createTableIfMissing();
             assertThat(partitions.claim(11)).isTrue();
-            Process dead = new ProcessBuilder("true").start();
-            dead.waitFor();
-            this.repository.update("INSERT INTO BATCH_PARTITION_OWNER VALUES"
-                    + " (12, '" + InetAddress.getLocalHost().getHostName() + "', " + dead.pid() + ", CURRENT_TIMESTAMP),"
-                    + " (13, 'worker-2', 99, CURRENT_TIMESTAMP - INTERVAL '1' MINUTE),"
-                    + " (14, 'worker-3', 99, CURRENT_TIMESTAMP - INTERVAL '20' MINUTE)");
+            long dead = insertOwners("BATCH_PARTITION_OWNER", 12);
 
             assertThat(partitions.goneOwnerOf(11)).isEmpty();
-            assertThat(partitions.goneOwnerOf(12).orElseThrow().pid()).isEqualTo(dead.pid());
+            assertThat(partitions.goneOwnerOf(12).orElseThrow().pid()).isEqualTo(dead);
             assertThat(partitions.goneOwnerOf(13)).isEmpty();
             assertThat(partitions.goneOwnerOf(14).orElseThrow().host()).isEqualTo("worker-3");
             // Not claimed yet: its request waits for a free worker slot, however long.

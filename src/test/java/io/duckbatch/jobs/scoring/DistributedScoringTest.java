@@ -70,15 +70,7 @@ class DistributedScoringTest {
         FrozenChild first = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
         // While the first holds its partition frozen, the second must claim another.
         FrozenChild second = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
-        try {
-            first.resume();
-            second.resume();
-            assertCompleted(manager, "manager.log");
-        }
-        finally {
-            first.terminate();
-            second.terminate();
-        }
+        letGoUntilCompleted(manager, first, second);
 
         assertWroteWhatOneProcessWrites(source);
         assertThat(this.repository.count("SELECT count(DISTINCT pid) FROM batch_partition_owner")).isEqualTo(2);
@@ -100,24 +92,14 @@ class DistributedScoringTest {
     void aKilledWorkersPartitionRunsAgainFromItsShard() throws Exception {
         Path source = generateSource();
         Process manager = startManager(source, "manager.log");
-        FrozenChild doomed = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.progress-interval=0s"), PROGRESS, 2);
-        String partition = partitionOf(doomed.output().lines().filter(line -> line.contains(PROGRESS)).findFirst().orElseThrow());
+        FrozenChild doomed = frozenInItsSecondChunk(source);
+        String partition = partitionOf(doomed);
         doomed.kill();
         FrozenChild survivor = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
-        try {
-            survivor.resume();
-            assertCompleted(manager, "manager.log");
-        }
-        finally {
-            survivor.terminate();
-        }
+        letGoUntilCompleted(manager, survivor);
 
         assertWroteWhatOneProcessWrites(source);
-        assertThat(this.repository.column("SELECT status FROM batch_step_execution WHERE step_name = '" + partition + "'"
-                + " ORDER BY step_execution_id")).containsExactly("FAILED", "COMPLETED");
-        assertThat(this.repository.column("SELECT exit_message FROM batch_step_execution WHERE step_name = '" + partition
-                + "' AND status = 'FAILED'").get(0).toString()).contains("pid " + doomed.pid(), "is gone");
-        assertThat(rerunRead(partition)).isLessThan(rangeOf(partition));
+        assertRanAgainFromItsShard(partition, "pid " + doomed.pid());
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(doomed.pid(), survivor.pid());
     }
 
@@ -134,27 +116,15 @@ class DistributedScoringTest {
     void aSilentWorkerElsewhereIsGivenUpAndCannotSpoilItsPartitionWhenItWakes() throws Exception {
         Path source = generateSource();
         Process manager = startManager(source, "manager.log");
-        FrozenChild late = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.progress-interval=0s"), PROGRESS, 2);
-        String partition = partitionOf(late.output().lines().filter(line -> line.contains(PROGRESS)).findFirst().orElseThrow());
+        FrozenChild late = frozenInItsSecondChunk(source);
+        String partition = partitionOf(late);
         this.repository.update("UPDATE batch_partition_owner SET host = 'another-host' WHERE pid = " + late.pid());
         FrozenChild next = FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.heartbeat.timeout=10m"), "waits for shard");
-        try {
-            late.resume();
-            next.resume();
-            assertCompleted(manager, "manager.log");
-        }
-        finally {
-            late.terminate();
-            next.terminate();
-        }
+        letGoUntilCompleted(manager, late, next);
 
         assertWroteWhatOneProcessWrites(source);
-        assertThat(this.repository.column("SELECT status FROM batch_step_execution WHERE step_name = '" + partition + "'"
-                + " ORDER BY step_execution_id")).containsExactly("FAILED", "COMPLETED");
-        // Still the manager's verdict: the late worker's own end was refused.
-        assertThat(this.repository.column("SELECT exit_message FROM batch_step_execution WHERE step_name = '" + partition
-                + "' AND status = 'FAILED'").get(0).toString()).contains("on another-host", "is gone");
-        assertThat(rerunRead(partition)).isLessThan(rangeOf(partition));
+        // Still the manager's verdict on the first attempt: the late worker's own end was refused.
+        assertRanAgainFromItsShard(partition, "on another-host");
     }
 
     /**
@@ -214,15 +184,7 @@ class DistributedScoringTest {
         }
         // The second worker runs the three other partitions, then takes the duplicate last.
         FrozenChild second = FrozenChild.startAndFreezeAt(worker(source), "dropped: another delivery claimed it");
-        try {
-            first.resume();
-            second.resume();
-            assertCompleted(manager, "manager.log");
-        }
-        finally {
-            first.terminate();
-            second.terminate();
-        }
+        letGoUntilCompleted(manager, first, second);
 
         assertWroteWhatOneProcessWrites(source);
         assertThat(second.output()).contains("Request for partition " + claimed + " dropped");
@@ -256,6 +218,21 @@ class DistributedScoringTest {
         return FrozenChild.duckbatch(arguments(args.toArray(String[]::new)));
     }
 
+    /** Lets the frozen workers go, waits until the manager (its log manager.log) has completed, stops the workers. */
+    private void letGoUntilCompleted(Process manager, FrozenChild... workers) throws Exception {
+        try {
+            for (FrozenChild worker : workers) {
+                worker.resume();
+            }
+            assertCompleted(manager, "manager.log");
+        }
+        finally {
+            for (FrozenChild worker : workers) {
+                worker.terminate();
+            }
+        }
+    }
+
     private void assertCompleted(Process manager, String log) throws Exception {
         assertThat(manager.waitFor(5, TimeUnit.MINUTES)).as("manager ended").isTrue();
         assertThat(manager.exitValue()).as(Files.readString(this.dir.resolve(log))).isZero();
@@ -271,20 +248,34 @@ class DistributedScoringTest {
         return this.repository.column("SELECT status FROM batch_step_execution WHERE step_name LIKE 'scoreCompanyRange:%'");
     }
 
-    /** The companies of a partition's range: the other partitions ran once each, reading their whole ranges. */
-    private long rangeOf(String partition) throws Exception {
-        return COMPANIES - this.repository.count("SELECT sum(read_count) FROM batch_step_execution WHERE step_name LIKE"
+    /**
+     * A worker of one slot frozen at its second progress line: its first chunk is recorded in
+     * the repository (the task counts as started there), its shard holds two.
+     */
+    private FrozenChild frozenInItsSecondChunk(Path source) throws Exception {
+        return FrozenChild.startAndFreezeAt(worker(source, "--duckbatch.progress-interval=0s"), PROGRESS, 2);
+    }
+
+    /** The partition of a worker's progress lines: "[scoreCompanyRange:companies-0002] 2,047 / 5,000 rows ...". */
+    private static String partitionOf(FrozenChild worker) {
+        String line = worker.output().lines().filter(printed -> printed.contains(PROGRESS)).findFirst().orElseThrow();
+        return line.substring(line.indexOf('[') + 1, line.indexOf(']'));
+    }
+
+    /**
+     * The partition's first attempt FAILED, its exit message naming the gone worker; the second
+     * COMPLETED, reading fewer companies than the range: the other partitions ran once each,
+     * reading their whole ranges, so the range is what they left.
+     */
+    private void assertRanAgainFromItsShard(String partition, String goneWorker) throws Exception {
+        String attempts = "FROM batch_step_execution WHERE step_name = '" + partition + "'";
+        assertThat(this.repository.column("SELECT status " + attempts + " ORDER BY step_execution_id"))
+            .containsExactly("FAILED", "COMPLETED");
+        assertThat(this.repository.column("SELECT exit_message " + attempts + " AND status = 'FAILED'").get(0).toString())
+            .contains(goneWorker, "is gone");
+        long range = COMPANIES - this.repository.count("SELECT sum(read_count) FROM batch_step_execution WHERE step_name LIKE"
                 + " 'scoreCompanyRange:%' AND step_name <> '" + partition + "'");
-    }
-
-    private long rerunRead(String partition) throws Exception {
-        return this.repository.count("SELECT read_count FROM batch_step_execution WHERE step_name = '" + partition
-                + "' AND status = 'COMPLETED'");
-    }
-
-    /** "[scoreCompanyRange:companies-0002] 4,096 / 5,000 rows ..." names the partition. */
-    private static String partitionOf(String progressLine) {
-        return progressLine.substring(progressLine.indexOf('[') + 1, progressLine.indexOf(']'));
+        assertThat(this.repository.count("SELECT read_count " + attempts + " AND status = 'COMPLETED'")).isLessThan(range);
     }
 
     /** "Partition scoreCompanyRange:companies-0001 (17) claimed by ..." holds the step execution id. */
