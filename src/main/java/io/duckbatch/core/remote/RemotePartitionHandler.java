@@ -119,16 +119,21 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
                     running.remove(name);
                     continue;
                 }
-                StepExecution next = this.jobRepository.createStepExecution(name, manager.getJobExecution());
-                next.setExecutionContext(new ExecutionContext(partition.getExecutionContext()));
-                this.jobRepository.updateExecutionContext(next);
-                send(next);
-                running.put(name, next.getId());
-                log.warn("Partition {} ({}) sent again as attempt {} of {} ({}): its worker, {}, is gone", name,
-                        partition.getId(), attempt, this.maxAttempts, next.getId(), gone.get());
+                running.put(name, runAgain(manager, partition, attempt, gone.get()).getId());
             }
         }
         return ended;
+    }
+
+    /** A new step execution of the dead attempt's partition, with its context (range, resume state), sent to the workers. */
+    private StepExecution runAgain(StepExecution manager, StepExecution dead, int attempt, ExecutionOwner gone) {
+        StepExecution next = this.jobRepository.createStepExecution(dead.getStepName(), manager.getJobExecution());
+        next.setExecutionContext(new ExecutionContext(dead.getExecutionContext()));
+        this.jobRepository.updateExecutionContext(next);
+        send(next);
+        log.warn("Partition {} ({}) sent again as attempt {} of {} ({}): its worker, {}, is gone", dead.getStepName(),
+                dead.getId(), attempt, this.maxAttempts, next.getId(), gone);
+        return next;
     }
 
     /**
