@@ -100,9 +100,10 @@ public final class FrozenChild {
         new ProcessBuilder("kill", "-CONT", Long.toString(this.process.pid())).start().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** SIGTERM, and waits until the process is gone; returns its exit code. */
+    /** SIGTERM (then SIGCONT, so that a child still frozen gets it), and waits until the process is gone; returns its exit code. */
     public int terminate() throws Exception {
         this.process.destroy();
+        resume();
         if (!this.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             throw new IllegalStateException("the child survived SIGTERM");
         }

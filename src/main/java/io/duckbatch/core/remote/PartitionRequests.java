@@ -3,9 +3,10 @@ package io.duckbatch.core.remote;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import javax.sql.DataSource;
+
+import io.duckbatch.core.resume.RepositoryTables;
 
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
@@ -92,23 +93,18 @@ public final class PartitionRequests {
     }
 
     private static void createTableIfMissing(DataSource jobRepository) {
-        try (Connection connection = jobRepository.getConnection(); Statement statement = connection.createStatement()) {
-            try (ResultSet tables = connection.getMetaData().getTables(null, null, "int_channel_message", null)) {
-                if (tables.next()) {
-                    return;
-                }
-            }
-            for (String ddl : DDL) {
-                statement.execute(ddl);
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
+        try (Connection connection = jobRepository.getConnection();
+                ResultSet tables = connection.getMetaData().getTables(null, null, "int_channel_message", null)) {
+            if (tables.next()) {
+                return;
             }
         }
         catch (SQLException ex) {
-            throw new IllegalStateException("Cannot create the partition request table INT_CHANNEL_MESSAGE in the job"
+            throw new IllegalStateException("Cannot look for the partition request table INT_CHANNEL_MESSAGE in the job"
                     + " repository: " + ex.getMessage(), ex);
         }
+        RepositoryTables.createIfMissing(jobRepository, "the partition request table INT_CHANNEL_MESSAGE in the job repository",
+                DDL);
     }
 
 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -91,12 +90,7 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
     public void createTableIfMissing() {
         String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (" + this.idColumn + " BIGINT NOT NULL PRIMARY KEY,"
                 + " HOST VARCHAR(255) NOT NULL, PID BIGINT NOT NULL, HEARTBEAT TIMESTAMP WITH TIME ZONE NOT NULL)";
-        try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(ddl);
-        }
-        catch (SQLException ex) {
-            throw new IllegalStateException("Cannot create the job repository table " + this.table + ": " + ex.getMessage(), ex);
-        }
+        RepositoryTables.createIfMissing(this.dataSource, "the job repository table " + this.table, ddl);
     }
 
     /** Records this process as the owner before the first step runs, and starts its heartbeat. */

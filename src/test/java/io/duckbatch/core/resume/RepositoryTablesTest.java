@@ -1,0 +1,63 @@
+package io.duckbatch.core.resume;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.duckbatch.support.TestJobRepository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Processes starting together on a new PostgreSQL repository create the same tables at once
+ * (a manager and its workers): every one of them succeeds. Threads released by one barrier
+ * stand in for the processes; nothing depends on who wins.
+ */
+class RepositoryTablesTest {
+
+    private static final int PROCESSES = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tablesCreatedAtOnceByManyProcessesAreCreatedOnceWithoutAFailure() throws Exception {
+        try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
+                HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(repository.url());
+            dataSource.setUsername(repository.user());
+            dataSource.setPassword(repository.password());
+            dataSource.setMaximumPoolSize(PROCESSES);
+            ExecutorService processes = Executors.newFixedThreadPool(PROCESSES);
+            try {
+                for (int table = 1; table <= 20; table++) {
+                    String ddl = "CREATE TABLE IF NOT EXISTS RACED_" + table + " (ID BIGINT PRIMARY KEY)";
+                    CyclicBarrier start = new CyclicBarrier(PROCESSES);
+                    List<Future<?>> creations = new ArrayList<>();
+                    for (int process = 0; process < PROCESSES; process++) {
+                        creations.add(processes.submit(() -> {
+                            start.await();
+                            RepositoryTables.createIfMissing(dataSource, "a raced table", ddl);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> creation : creations) {
+                        creation.get();
+                    }
+                }
+            }
+            finally {
+                processes.shutdownNow();
+            }
+            assertThat(repository.count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'raced_%'")).isEqualTo(20);
+        }
+    }
+
+}
