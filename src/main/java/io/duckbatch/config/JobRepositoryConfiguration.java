@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.RecordedInputs;
+import io.duckbatch.core.resume.RepositoryTables;
 import io.duckbatch.core.resume.ResumingJobLauncher;
 
 import org.springframework.batch.core.launch.JobOperator;
@@ -72,7 +73,9 @@ public class JobRepositoryConfiguration {
         return new BatchDataSourceScriptDatabaseInitializer(dataSource, batchProperties) {
             @Override
             public boolean initializeDatabase() {
-                boolean created = !tablesExist && super.initializeDatabase();
+                // A manager and its workers may start together on a new PostgreSQL repository: one runs the script.
+                boolean created = !tablesExist && RepositoryTables.oneAtATime(dataSource,
+                        () -> !hasBatchTables(dataSource, tablePrefix(batchProperties)) && super.initializeDatabase());
                 uncacheH2Sequences(dataSource, tablePrefix(batchProperties));
                 return created;
             }

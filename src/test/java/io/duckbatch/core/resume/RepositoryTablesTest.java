@@ -3,10 +3,12 @@ package io.duckbatch.core.resume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.support.TestJobRepository;
@@ -17,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Processes starting together on a new PostgreSQL repository create the same tables at once
- * (a manager and its workers): every one of them succeeds. Threads released by one barrier
+ * (a manager and its workers): every one of them succeeds, and what cannot run twice runs
+ * one at a time. Threads released by one barrier
  * stand in for the processes; nothing depends on who wins.
  */
 class RepositoryTablesTest {
@@ -57,6 +60,52 @@ class RepositoryTablesTest {
                 processes.shutdownNow();
             }
             assertThat(repository.count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'raced_%'")).isEqualTo(20);
+        }
+    }
+
+    /** A creation that cannot run twice (Spring Batch's script) waits while another process runs one. */
+    @Test
+    void oneCreationAtATime() throws Exception {
+        try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
+                HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(repository.url());
+            dataSource.setUsername(repository.user());
+            dataSource.setPassword(repository.password());
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch firstMayEnd = new CountDownLatch(1);
+            AtomicBoolean secondRan = new AtomicBoolean();
+            ExecutorService processes = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> first = processes.submit(() -> RepositoryTables.oneAtATime(dataSource, () -> {
+                    firstInside.countDown();
+                    awaitQuietly(firstMayEnd);
+                    return null;
+                }));
+                firstInside.await();
+                Future<?> second = processes.submit(() -> RepositoryTables.oneAtATime(dataSource, () -> secondRan.getAndSet(true)));
+                // The second waits for the lock (the repository shows it): it has not run.
+                while (repository.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0) {
+                    assertThat(second.isDone()).as("the second creation ended without waiting").isFalse();
+                    Thread.onSpinWait();
+                }
+                assertThat(secondRan).isFalse();
+                firstMayEnd.countDown();
+                first.get();
+                second.get();
+                assertThat(secondRan).isTrue();
+            }
+            finally {
+                processes.shutdownNow();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 
