@@ -35,10 +35,7 @@ public final class TestBatch implements AutoCloseable {
     private final JobOperator jobOperator;
 
     private TestBatch(TestJobRepository repository) throws Exception {
-        this.dataSource = new HikariDataSource();
-        this.dataSource.setJdbcUrl(repository.url());
-        this.dataSource.setUsername(repository.user());
-        this.dataSource.setPassword(repository.password());
+        this.dataSource = repository.dataSource();
         new ResourceDatabasePopulator(new ClassPathResource(
                 "org/springframework/batch/core/schema-" + (repository.isPostgres() ? "postgresql" : "h2") + ".sql"))
             .execute(this.dataSource);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -84,6 +85,15 @@ public final class TestJobRepository implements AutoCloseable {
 
     public boolean isPostgres() {
         return POSTGRES.equals(this.kind);
+    }
+
+    /** A pool on this repository, for code under test that takes a DataSource; the caller closes it. */
+    public HikariDataSource dataSource() {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(this.url);
+        dataSource.setUsername(user());
+        dataSource.setPassword(password());
+        return dataSource;
     }
 
     /** The command-line arguments that point duckbatch at this repository. */

@@ -47,10 +47,7 @@ class ExecutionOwnerRegistryTest {
 
     private ExecutionOwnerRegistry open(String kind, Duration interval) throws Exception {
         this.repository = TestJobRepository.open(kind, this.dir);
-        this.dataSource = new HikariDataSource();
-        this.dataSource.setJdbcUrl(this.repository.url());
-        this.dataSource.setUsername(this.repository.user());
-        this.dataSource.setPassword(this.repository.password());
+        this.dataSource = this.repository.dataSource();
         this.registry = new ExecutionOwnerRegistry(this.dataSource, "BATCH_", interval, TIMEOUT);
         this.registry.createTableIfMissing();
         this.registry.createTableIfMissing();

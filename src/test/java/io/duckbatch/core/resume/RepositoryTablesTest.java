@@ -33,10 +33,7 @@ class RepositoryTablesTest {
     @Test
     void tablesCreatedAtOnceByManyProcessesAreCreatedOnceWithoutAFailure() throws Exception {
         try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
-                HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(repository.url());
-            dataSource.setUsername(repository.user());
-            dataSource.setPassword(repository.password());
+                HikariDataSource dataSource = repository.dataSource()) {
             dataSource.setMaximumPoolSize(PROCESSES);
             ExecutorService processes = Executors.newFixedThreadPool(PROCESSES);
             try {
@@ -67,10 +64,7 @@ class RepositoryTablesTest {
     @Test
     void oneCreationAtATime() throws Exception {
         try (TestJobRepository repository = TestJobRepository.open(TestJobRepository.POSTGRES, this.dir);
-                HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(repository.url());
-            dataSource.setUsername(repository.user());
-            dataSource.setPassword(repository.password());
+                HikariDataSource dataSource = repository.dataSource()) {
             CountDownLatch firstInside = new CountDownLatch(1);
             CountDownLatch firstMayEnd = new CountDownLatch(1);
             AtomicBoolean secondRan = new AtomicBoolean();

@@ -175,10 +175,7 @@ class DistributedScoringTest {
         Process manager = startManager(source, "manager.log");
         FrozenChild first = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
         long claimed = stepExecutionId(first.output().lines().filter(line -> line.contains(CLAIMED)).findFirst().orElseThrow());
-        try (HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(this.repository.url());
-            dataSource.setUsername(this.repository.user());
-            dataSource.setPassword(this.repository.password());
+        try (HikariDataSource dataSource = this.repository.dataSource()) {
             PartitionRequests.in(dataSource).channel().send(MessageBuilder.withPayload(
                     new StepExecutionRequest("scoreCompanyRange", claimed)).build());
         }
