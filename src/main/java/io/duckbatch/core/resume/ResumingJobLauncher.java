@@ -19,6 +19,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 /**
  * Rule 11, task level: one launch command that continues an interrupted job instance instead
@@ -130,7 +131,7 @@ public class ResumingJobLauncher {
             Optional<ExecutionOwner> owner = requireOwnerGone(lastExecution);
             log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
                     owner.map(dead -> "dead process " + dead).orElse("a process that recorded no owner"));
-            lastExecution = this.jobOperator.recover(lastExecution);
+            lastExecution = recover(lastExecution);
         }
         BatchStatus status = lastExecution.getStatus();
         if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
@@ -140,6 +141,25 @@ public class ResumingJobLauncher {
             return Optional.of(this.jobOperator.restart(lastExecution));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Spring Batch's recover (the running steps and the job marked FAILED), read again and done
+     * again when a step was updated meanwhile: a worker may be starting a partition request the
+     * dead manager sent (version check of the step execution). The fourth conflict is thrown.
+     */
+    private JobExecution recover(JobExecution execution) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return this.jobOperator.recover(execution);
+            }
+            catch (OptimisticLockingFailureException ex) {
+                if (attempt == 4) {
+                    throw ex;
+                }
+                execution = this.jobRepository.getJobExecution(execution.getId());
+            }
+        }
     }
 
     private List<RecordedInputs> inputsOf(String job) {
