@@ -16,7 +16,10 @@ import io.duckbatch.DuckbatchApplication;
 /**
  * A duckbatch child JVM frozen with SIGSTOP at the first output line holding a marker, so
  * that a test can kill it (SIGKILL) at a known point of its work without depending on how
- * fast it runs: a shell forked beforehand stops the child as soon as the line is read.
+ * fast it runs: a shell forked beforehand stops the child as soon as the line is read. The
+ * thread that printed the line waits at it ({@link GatedMain}) until {@link #resume()}: the
+ * SIGSTOP arrives a few milliseconds after the line, on a busy machine tens, and the child
+ * must not go on meanwhile (read its claimed partition again, commit a chunk).
  */
 public final class FrozenChild {
 
@@ -26,6 +29,8 @@ public final class FrozenChild {
     private final Process process;
 
     private final List<String> lines;
+
+    private boolean gateOpen;
 
     private FrozenChild(Process process, List<String> lines) {
         this.process = process;
@@ -48,7 +53,7 @@ public final class FrozenChild {
 
     /** Starts {@code command} and returns once it is stopped at its {@code occurrence}-th line containing {@code marker}. */
     public static FrozenChild startAndFreezeAt(List<String> command, String marker, int occurrence) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(gated(command, marker, occurrence)).redirectErrorStream(true).start();
         Process stopper = new ProcessBuilder("bash", "-c", "read -r _ && kill -STOP " + process.pid()).start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<Void> frozen = new CompletableFuture<>();
@@ -86,6 +91,20 @@ public final class FrozenChild {
         return new FrozenChild(process, lines);
     }
 
+    /** {@code command} ({@link #duckbatch}) with {@link GatedMain} stopping the thread that prints the marker's line. */
+    private static List<String> gated(List<String> command, String marker, int occurrence) {
+        int main = command.indexOf(DuckbatchApplication.class.getName());
+        if (main < 0) {
+            throw new IllegalArgumentException("not a FrozenChild.duckbatch command: " + command);
+        }
+        List<String> gated = new ArrayList<>(command.subList(0, main));
+        gated.add("-D" + GatedMain.MARKER + "=" + marker);
+        gated.add("-D" + GatedMain.OCCURRENCE + "=" + occurrence);
+        gated.add(GatedMain.class.getName());
+        gated.addAll(command.subList(main + 1, command.size()));
+        return gated;
+    }
+
     /** SIGKILL, and waits until the process is gone. */
     public void kill() throws Exception {
         Process killer = new ProcessBuilder("kill", "-KILL", Long.toString(this.process.pid())).start();
@@ -95,8 +114,9 @@ public final class FrozenChild {
         }
     }
 
-    /** SIGCONT: lets the frozen child go on. */
+    /** Opens the gate at the marker's line, then SIGCONT: lets the frozen child go on. */
     public void resume() throws Exception {
+        openGate();
         new ProcessBuilder("kill", "-CONT", Long.toString(this.process.pid())).start().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -108,6 +128,20 @@ public final class FrozenChild {
             throw new IllegalStateException("the child survived SIGTERM");
         }
         return this.process.exitValue();
+    }
+
+    /** The byte the thread waiting at the marker's line reads; nothing once the child has gone (its input closed). */
+    private synchronized void openGate() {
+        if (this.gateOpen) {
+            return;
+        }
+        this.gateOpen = true;
+        try (OutputStream in = this.process.getOutputStream()) {
+            in.write('\n');
+        }
+        catch (IOException gone) {
+            // The child ended (killed): nothing waits at the gate.
+        }
     }
 
     public long pid() {
