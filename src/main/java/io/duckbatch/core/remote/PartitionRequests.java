@@ -1,18 +1,23 @@
 package io.duckbatch.core.remote;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import io.duckbatch.core.resume.RepositoryTables;
 
+import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
 import org.springframework.integration.jdbc.store.channel.PostgresChannelMessageStoreQueryProvider;
 import org.springframework.integration.store.MessageGroupQueue;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.PollableChannel;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The queue of partition requests between a remote-partitioning manager and its workers: a
@@ -22,8 +27,10 @@ import org.springframework.messaging.PollableChannel;
  * {@code StepExecutionRequest} per partition; a worker slot takes one when it is free
  * ({@code SELECT ... FOR UPDATE SKIP LOCKED}, then deleted), so a request waits in the table
  * until some worker has room, and a request taken by a process killed before it deleted it is
- * taken again. Delivery is therefore at least once: {@link PartitionWorker} runs a request's
- * partition only after claiming it. Why polled and not PostgreSQL's LISTEN/NOTIFY, and what
+ * taken again; one taken by a process that died after deleting it but before claiming its
+ * partition is sent again by the manager ({@link RemotePartitionHandler}). Delivery is
+ * therefore at least once: {@link PartitionWorker} runs a request's partition only after
+ * claiming it. Why polled and not PostgreSQL's LISTEN/NOTIFY, and what
  * it costs: docs/decisions.md, "Scale out".
  */
 public final class PartitionRequests {
@@ -45,9 +52,12 @@ public final class PartitionRequests {
               constraint INT_CHANNEL_MESSAGE_PK primary key (REGION, GROUP_KEY, CREATED_DATE, MESSAGE_SEQUENCE))""",
             "CREATE INDEX IF NOT EXISTS INT_CHANNEL_MSG_DELETE_IDX ON INT_CHANNEL_MESSAGE (REGION, GROUP_KEY, MESSAGE_ID)" };
 
+    private final DataSource jobRepository;
+
     private final QueueChannel channel;
 
-    private PartitionRequests(QueueChannel channel) {
+    private PartitionRequests(DataSource jobRepository, QueueChannel channel) {
+        this.jobRepository = jobRepository;
         this.channel = channel;
     }
 
@@ -69,12 +79,40 @@ public final class PartitionRequests {
         store.afterPropertiesSet();
         QueueChannel channel = new QueueChannel(new MessageGroupQueue(store, GROUP));
         channel.setBeanName(GROUP);
-        return new PartitionRequests(channel);
+        return new PartitionRequests(jobRepository, channel);
     }
 
     /** The channel: the manager sends to it, worker slots receive from it. */
     public PollableChannel channel() {
         return this.channel;
+    }
+
+    /** Sends a request to run partition {@code stepExecutionId} as {@code workerStep}; returns its id in the queue. */
+    public UUID send(String workerStep, long stepExecutionId) {
+        Message<StepExecutionRequest> request = MessageBuilder.withPayload(new StepExecutionRequest(workerStep, stepExecutionId))
+            .build();
+        this.channel.send(request);
+        return request.getHeaders().getId();
+    }
+
+    /**
+     * Whether a request still waits in the queue: no worker slot has taken it yet. A request
+     * a slot took leaves the queue before the slot claims its partition.
+     */
+    public boolean isQueued(UUID request) {
+        try (Connection connection = this.jobRepository.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM INT_CHANNEL_MESSAGE WHERE"
+                        + " MESSAGE_ID = ?")) {
+            statement.setString(1, request.toString());
+            try (ResultSet count = statement.executeQuery()) {
+                count.next();
+                return count.getLong(1) > 0;
+            }
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("Cannot look for partition request " + request + " in INT_CHANNEL_MESSAGE of the"
+                    + " job repository: " + ex.getMessage(), ex);
+        }
     }
 
     private static void requirePostgres(DataSource jobRepository) {

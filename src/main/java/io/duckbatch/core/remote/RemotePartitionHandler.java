@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
@@ -20,9 +22,7 @@ import org.springframework.batch.core.partition.support.AbstractPartitionHandler
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The manager's side of remote partitioning: one {@link StepExecutionRequest} per partition to
@@ -31,7 +31,7 @@ import org.springframework.messaging.support.MessageBuilder;
  * polls; unlike it, a partition whose worker died is run again.
  *
  * <p>Restart contract: a running partition whose claim's owner is gone
- * ({@link ExecutionOwnerRegistry#goneOwnerOf}: its pid dead on this host, or silent for
+ * ({@link ExecutionOwnerRegistry#isGone}: its pid dead on this host, or silent for
  * {@code duckbatch.heartbeat.timeout} on another) is marked FAILED in the repository and sent
  * again as a new step execution of the same name with the dead attempt's ExecutionContext, so
  * that it resumes after what its shard holds ({@link PartitionTarget}); a partition gets
@@ -39,7 +39,11 @@ import org.springframework.messaging.support.MessageBuilder;
  * Marking an attempt FAILED bumps its step execution's version, so a late worker that is alive
  * after all fails its next update of the repository (Spring Batch's optimistic locking): it
  * can never record the attempt COMPLETED, and {@link PartitionTarget} keeps it from writing
- * the shard once a later attempt has opened it. A partition that fails on its own is not run
+ * the shard once a later attempt has opened it. A partition nobody claimed whose request has
+ * left the queue ({@link PartitionRequests#isQueued}) for the heartbeat timeout was taken by a
+ * process that died before claiming it: its request is sent again (the same step execution,
+ * which never started; an attempt too), and should the taker be alive after all, the claim
+ * lets only one of the two deliveries run it. A partition that fails on its own is not run
  * again here: the step fails, and the next run resumes it.
  */
 public final class RemotePartitionHandler extends AbstractPartitionHandler {
@@ -87,62 +91,121 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
         this.maxAttempts = maxAttempts;
     }
 
+    /** A partition being run: its current attempt, how many it has had, its last request, since when that is lost. */
+    private static final class Run {
+
+        private StepExecution attempt;
+
+        private int attempts = 1;
+
+        private UUID request;
+
+        /** System.nanoTime() when the request was first seen out of the queue with the partition unclaimed; null: not so. */
+        private Long unclaimedSince;
+
+    }
+
     @Override
     protected Set<StepExecution> doHandle(StepExecution manager, Set<StepExecution> partitions) throws Exception {
-        // The attempt running for each partition (by name), and how many it has had.
-        Map<String, Long> running = new HashMap<>();
-        Map<String, Integer> attempts = new HashMap<>();
+        Map<String, Run> running = new HashMap<>();
         for (StepExecution partition : partitions) {
-            send(partition);
-            running.put(partition.getStepName(), partition.getId());
-            attempts.put(partition.getStepName(), 1);
+            Run run = new Run();
+            run.attempt = partition;
+            run.request = send(partition);
+            running.put(partition.getStepName(), run);
         }
         Set<StepExecution> ended = new HashSet<>();
         while (!running.isEmpty()) {
             Thread.sleep(this.pollInterval.toMillis());
-            for (String name : Set.copyOf(running.keySet())) {
-                StepExecution partition = this.jobRepository.getStepExecution(running.get(name));
-                if (!partition.getStatus().isRunning()) {
-                    ended.add(partition);
-                    running.remove(name);
-                    continue;
+            for (Run run : List.copyOf(running.values())) {
+                run.attempt = this.jobRepository.getStepExecution(run.attempt.getId());
+                if (!run.attempt.getStatus().isRunning() || !poll(manager, run)) {
+                    ended.add(run.attempt);
+                    running.remove(run.attempt.getStepName());
                 }
-                Optional<ExecutionOwner> gone = this.owners.goneOwnerOf(partition.getId());
-                if (gone.isEmpty() || !markFailed(partition, gone.get())) {
-                    continue;
-                }
-                int attempt = attempts.merge(name, 1, Integer::sum);
-                if (attempt > this.maxAttempts) {
-                    log.error("Partition {} FAILED: {} attempts' workers died (duckbatch.worker.max-attempts)", name,
-                            this.maxAttempts);
-                    ended.add(partition);
-                    running.remove(name);
-                    continue;
-                }
-                running.put(name, runAgain(manager, partition, attempt, gone.get()).getId());
             }
         }
         return ended;
     }
 
-    /** A new step execution of the dead attempt's partition, with its context (range, resume state), sent to the workers. */
+    /**
+     * One look at a running partition: its worker gone, its request lost, or neither; false
+     * once it has used its attempts (its last attempt then FAILED, in {@code run}).
+     */
+    private boolean poll(StepExecution manager, Run run) {
+        StepExecution partition = run.attempt;
+        Optional<ExecutionOwner> owner = this.owners.ownerOf(partition.getId());
+        if (owner.isEmpty()) {
+            if (!requestLost(run)) {
+                return true;
+            }
+            if (++run.attempts > this.maxAttempts) {
+                // Unless a worker claimed it meanwhile: then it runs, and the next poll sees it.
+                boolean failed = markFailed(partition, "its requests were taken by processes that died before claiming it");
+                if (failed) {
+                    log.error("Partition {} FAILED: {} requests taken and never claimed (duckbatch.worker.max-attempts)",
+                            partition.getStepName(), this.maxAttempts);
+                }
+                return !failed;
+            }
+            run.request = send(partition);
+            log.warn("Partition {} ({}) requested again, attempt {} of {}: its request left the queue over {} s ago and no"
+                    + " worker claimed it", partition.getStepName(), partition.getId(), run.attempts, this.maxAttempts,
+                    this.owners.timeout().toMillis() / 1000.0);
+            return true;
+        }
+        run.unclaimedSince = null;
+        if (!this.owners.isGone(owner.get()) || !markFailed(partition, "its worker, " + owner.get() + ", is gone")) {
+            return true;
+        }
+        if (++run.attempts > this.maxAttempts) {
+            log.error("Partition {} FAILED: {} attempts' workers died (duckbatch.worker.max-attempts)",
+                    partition.getStepName(), this.maxAttempts);
+            return false;
+        }
+        run.attempt = runAgain(manager, partition, run.attempts, owner.get());
+        run.request = send(run.attempt);
+        return true;
+    }
+
+    /**
+     * Whether the partition's request has been out of the queue, with nobody claiming the
+     * partition, for the heartbeat timeout: a worker slot takes a request and claims its
+     * partition at once, so the process that took it died in between.
+     */
+    private boolean requestLost(Run run) {
+        if (this.requests.isQueued(run.request)) {
+            run.unclaimedSince = null;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (run.unclaimedSince == null) {
+            run.unclaimedSince = now;
+        }
+        if (now - run.unclaimedSince < this.owners.timeout().toNanos()) {
+            return false;
+        }
+        run.unclaimedSince = null;
+        return true;
+    }
+
+    /** A new step execution of the dead attempt's partition, with its context (range, resume state). */
     private StepExecution runAgain(StepExecution manager, StepExecution dead, int attempt, ExecutionOwner gone) {
         StepExecution next = this.jobRepository.createStepExecution(dead.getStepName(), manager.getJobExecution());
         next.setExecutionContext(new ExecutionContext(dead.getExecutionContext()));
         this.jobRepository.updateExecutionContext(next);
-        send(next);
         log.warn("Partition {} ({}) sent again as attempt {} of {} ({}): its worker, {}, is gone", dead.getStepName(),
                 dead.getId(), attempt, this.maxAttempts, next.getId(), gone);
         return next;
     }
 
     /**
-     * Records the attempt of a gone worker FAILED; false when its worker updated it meanwhile
+     * Records an attempt FAILED, saying why; false when its worker updated it meanwhile
      * (alive after all, or ended: the next poll sees which).
      */
-    private boolean markFailed(StepExecution partition, ExecutionOwner gone) {
+    private boolean markFailed(StepExecution partition, String why) {
         partition.setStatus(BatchStatus.FAILED);
-        partition.setExitStatus(ExitStatus.FAILED.addExitDescription("its worker, " + gone + ", is gone"));
+        partition.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
         partition.setEndTime(LocalDateTime.now());
         try {
             this.jobRepository.update(partition);
@@ -153,9 +216,8 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
         }
     }
 
-    private void send(StepExecution partition) {
-        this.requests.channel().send(MessageBuilder.withPayload(new StepExecutionRequest(this.workerStep, partition.getId()))
-            .build());
+    private UUID send(StepExecution partition) {
+        return this.requests.send(this.workerStep, partition.getId());
     }
 
 }

@@ -151,12 +151,14 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
         }
     }
 
-    /**
-     * The owner recorded for {@code executionId} when it is gone ({@link ExecutionOwner#mayBeAlive}
-     * false for this registry's timeout); empty when none is recorded yet or it may be alive.
-     */
-    public Optional<ExecutionOwner> goneOwnerOf(long executionId) {
-        return ownerOf(executionId).filter(owner -> !owner.mayBeAlive(this.timeout));
+    /** Whether a recorded owner is gone: {@link ExecutionOwner#mayBeAlive} false for this registry's timeout. */
+    public boolean isGone(ExecutionOwner owner) {
+        return !owner.mayBeAlive(this.timeout);
+    }
+
+    /** Silence after which an owner on another host counts as gone ({@code duckbatch.heartbeat.timeout}). */
+    public Duration timeout() {
+        return this.timeout;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.support.TestJobRepository;
@@ -152,6 +153,10 @@ class ExecutionOwnerRegistryTest {
             .isEqualTo(List.of(1L, 2L, 3L));
     }
 
+    private static Optional<ExecutionOwner> gone(ExecutionOwnerRegistry partitions, long id) {
+        return partitions.ownerOf(id).filter(partitions::isGone);
+    }
+
     /** A partition's owner, as the manager sees it: gone once its pid is dead here or its beat is silent elsewhere. */
     @ParameterizedTest(name = "{0} job repository")
     @ValueSource(strings = { TestJobRepository.H2, TestJobRepository.POSTGRES })
@@ -163,12 +168,12 @@ class ExecutionOwnerRegistryTest {
             assertThat(partitions.claim(11)).isTrue();
             long dead = insertOwners("BATCH_PARTITION_OWNER", 12);
 
-            assertThat(partitions.goneOwnerOf(11)).isEmpty();
-            assertThat(partitions.goneOwnerOf(12).orElseThrow().pid()).isEqualTo(dead);
-            assertThat(partitions.goneOwnerOf(13)).isEmpty();
-            assertThat(partitions.goneOwnerOf(14).orElseThrow().host()).isEqualTo("worker-3");
+            assertThat(gone(partitions, 11)).isEmpty();
+            assertThat(gone(partitions, 12).orElseThrow().pid()).isEqualTo(dead);
+            assertThat(gone(partitions, 13)).isEmpty();
+            assertThat(gone(partitions, 14).orElseThrow().host()).isEqualTo("worker-3");
             // Not claimed yet: its request waits for a free worker slot, however long.
-            assertThat(partitions.goneOwnerOf(15)).isEmpty();
+            assertThat(gone(partitions, 15)).isEmpty();
         }
         finally {
             partitions.close();

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.batch.integration.partition.StepExecutionRequest;
-import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.PollableChannel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -176,8 +177,7 @@ class DistributedScoringTest {
         FrozenChild first = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
         long claimed = stepExecutionId(first.output().lines().filter(line -> line.contains(CLAIMED)).findFirst().orElseThrow());
         try (HikariDataSource dataSource = this.repository.dataSource()) {
-            PartitionRequests.in(dataSource).channel().send(MessageBuilder.withPayload(
-                    new StepExecutionRequest("scoreCompanyRange", claimed)).build());
+            PartitionRequests.in(dataSource).send("scoreCompanyRange", claimed);
         }
         // The second worker runs the three other partitions, then takes the duplicate last.
         FrozenChild second = FrozenChild.startAndFreezeAt(worker(source), "dropped: another delivery claimed it");
@@ -188,6 +188,38 @@ class DistributedScoringTest {
         assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner WHERE step_execution_id = " + claimed))
             .containsExactly(first.pid());
+    }
+
+    /**
+     * A request taken from the queue by a process that dies before claiming its partition (the
+     * test takes it and drops it): nobody's heartbeat can speak for the partition; once its
+     * request has been out of the queue, unclaimed, for the heartbeat timeout (3 s, only as
+     * configuration), the manager sends it again, and the worker runs it with the others.
+     */
+    @Test
+    void aRequestTakenByAProcessThatDiedBeforeClaimingItIsSentAgain() throws Exception {
+        Path source = generateSource();
+        Process manager = startManager(source, "manager.log");
+        long lost;
+        try (HikariDataSource dataSource = this.repository.dataSource()) {
+            PollableChannel requests = PartitionRequests.in(dataSource).channel();
+            Message<?> taken = null;
+            while (taken == null) {
+                assertThat(manager.isAlive()).as(Files.readString(this.dir.resolve("manager.log"))).isTrue();
+                taken = requests.receive(200);
+            }
+            lost = ((StepExecutionRequest) taken.getPayload()).getStepExecutionId();
+        }
+        FrozenChild worker = FrozenChild.startAndFreezeAt(worker(source), CLAIMED);
+        letGoUntilCompleted(manager, worker);
+
+        assertWroteWhatOneProcessWrites(source);
+        assertThat(Files.readString(this.dir.resolve("manager.log"))).containsPattern("Partition scoreCompanyRange:companies-"
+                + "\\d+ \\(" + lost + "\\) requested again, attempt 2 of 3: its request left the queue");
+        // Run once, by the worker, as the same step execution.
+        assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
+        assertThat(this.repository.column("SELECT pid FROM batch_partition_owner WHERE step_execution_id = " + lost))
+            .containsExactly(worker.pid());
     }
 
     private Path generateSource() throws Exception {
