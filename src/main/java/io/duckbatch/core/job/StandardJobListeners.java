@@ -33,7 +33,7 @@ public class StandardJobListeners {
     /** A job builder named {@code name} with the standard listeners registered. */
     public JobBuilder job(String name) {
         return new JobBuilder(name, this.jobRepository).listener(this.owners)
-            .listener(new JobPhaseSummary())
+            .listener(new JobPhaseSummary(this.jobRepository))
             .listener(this.jobDatasets)
             .listener(this.gracefulShutdown);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
@@ -62,18 +63,21 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
 
     private final int maxAttempts;
 
+    private final Supplier<PartitionProgress> progress;
+
     /**
      * @param workerStep the step the workers run for each partition (its bean name)
      * @param owners the partitions' claims ({@link ExecutionOwnerRegistry#forPartitions})
      * @param pollInterval time between two looks at the repository
      * @param maxAttempts attempts a partition gets when its workers die
+     * @param progress what tells the workers' progress in this process: a new one per step execution
      */
     public RemotePartitionHandler(String workerStep, PartitionRequests requests, JobRepository jobRepository,
-            ExecutionOwnerRegistry owners, Duration pollInterval, int maxAttempts) {
-        if (requests == null || jobRepository == null || owners == null) {
+            ExecutionOwnerRegistry owners, Duration pollInterval, int maxAttempts, Supplier<PartitionProgress> progress) {
+        if (requests == null || jobRepository == null || owners == null || progress == null) {
             throw new IllegalArgumentException("Remote partitions of step " + workerStep + " need the request channel"
-                    + " (PartitionRequests.in(jobRepository)), the job repository and the partition owners"
-                    + " (ExecutionOwnerRegistry.forPartitions)");
+                    + " (PartitionRequests.in(jobRepository)), the job repository, the partition owners"
+                    + " (ExecutionOwnerRegistry.forPartitions) and their progress (new PartitionProgress(...))");
         }
         if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("Remote partitions need a poll interval above zero"
@@ -89,6 +93,7 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
         this.owners = owners;
         this.pollInterval = pollInterval;
         this.maxAttempts = maxAttempts;
+        this.progress = progress;
     }
 
     /** A partition being run: its current attempt, how many it has had, its last request, since when that is lost. */
@@ -114,17 +119,22 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
             run.request = send(partition);
             running.put(partition.getStepName(), run);
         }
+        PartitionProgress progress = this.progress.get();
         Set<StepExecution> ended = new HashSet<>();
         while (!running.isEmpty()) {
             Thread.sleep(this.pollInterval.toMillis());
             for (Run run : List.copyOf(running.values())) {
                 run.attempt = this.jobRepository.getStepExecution(run.attempt.getId());
-                if (!run.attempt.getStatus().isRunning() || !poll(manager, run)) {
+                if (!run.attempt.getStatus().isRunning()) {
+                    progress.ended(run.attempt, this.owners.ownerOf(run.attempt.getId()));
+                }
+                if (!run.attempt.getStatus().isRunning() || !poll(manager, run, progress)) {
                     ended.add(run.attempt);
                     running.remove(run.attempt.getStepName());
                 }
             }
         }
+        progress.summary(manager.getStepName());
         return ended;
     }
 
@@ -132,7 +142,7 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
      * One look at a running partition: its worker gone, its request lost, or neither; false
      * once it has used its attempts (its last attempt then FAILED, in {@code run}).
      */
-    private boolean poll(StepExecution manager, Run run) {
+    private boolean poll(StepExecution manager, Run run, PartitionProgress progress) {
         StepExecution partition = run.attempt;
         Optional<ExecutionOwner> owner = this.owners.ownerOf(partition.getId());
         if (owner.isEmpty()) {
@@ -155,9 +165,14 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
             return true;
         }
         run.unclaimedSince = null;
-        if (!this.owners.isGone(owner.get()) || !markFailed(partition, "its worker, " + owner.get() + ", is gone")) {
+        if (!this.owners.isGone(owner.get())) {
+            progress.running(partition, owner);
             return true;
         }
+        if (!markFailed(partition, "its worker, " + owner.get() + ", is gone")) {
+            return true;
+        }
+        progress.ended(partition, owner);
         if (++run.attempts > this.maxAttempts) {
             log.error("Partition {} FAILED: {} attempts' workers died (duckbatch.worker.max-attempts)",
                     partition.getStepName(), this.maxAttempts);

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.duckbatch.core.process.BatchTransformer;
 import io.duckbatch.core.process.BatchTransformerItemProcessor;
+import io.duckbatch.core.remote.PartitionProgress;
 import io.duckbatch.core.remote.PartitionRequests;
 import io.duckbatch.core.remote.RemotePartitionHandler;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
@@ -173,7 +174,8 @@ public final class StepRecipes {
         int gridSize = this.defaults.concurrency() * tasksPerThread;
         if (this.remote != null) {
             RemotePartitionHandler handler = new RemotePartitionHandler(worker.getName(), this.remote.requests(),
-                    this.jobRepository, this.remote.owners(), this.remote.pollInterval(), this.remote.maxAttempts());
+                    this.jobRepository, this.remote.owners(), this.remote.pollInterval(), this.remote.maxAttempts(),
+                    () -> new PartitionProgress(this.progressMeters, this.defaults.progressInterval()));
             handler.setGridSize(gridSize);
             return new StepBuilder(name, this.jobRepository).partitioner(worker.getName(), partitioner)
                 .partitionHandler(handler)

@@ -2,6 +2,7 @@ package io.duckbatch.core.timing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -20,9 +22,16 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * dataset loaded once for the steps after it): thread time per phase, its share of all
  * phases' thread time, and the execution's wall time in the title. Each step's phases
  * are kept in its ExecutionContext by {@link PhaseTimingListener}, the flow's in the job
- * execution's, so they are also in the job repository afterwards.
+ * execution's, so they are also in the job repository afterwards. The steps' are read from
+ * there: a distributed run's partitions ran in worker processes, which recorded them.
  */
 public class JobPhaseSummary implements JobExecutionListener {
+
+    private final JobRepository jobRepository;
+
+    public JobPhaseSummary(JobRepository jobRepository) {
+        this.jobRepository = jobRepository;
+    }
 
     private static final Logger log = LoggerFactory.getLogger("io.duckbatch.timing");
 
@@ -55,11 +64,11 @@ public class JobPhaseSummary implements JobExecutionListener {
         }
     }
 
-    /** The phases of an execution's flow and all its steps, summed per phase in first-seen order. */
-    public static List<SimplerTimer.PhaseStats> phases(JobExecution jobExecution) {
+    /** The phases of an execution's flow and of {@code steps}, summed per phase in first-seen order. */
+    private static List<SimplerTimer.PhaseStats> phases(JobExecution jobExecution, Collection<StepExecution> steps) {
         Map<String, long[]> totals = new LinkedHashMap<>();
         sum(jobExecution.getExecutionContext(), totals);
-        for (StepExecution step : jobExecution.getStepExecutions()) {
+        for (StepExecution step : steps) {
             sum(step.getExecutionContext(), totals);
         }
         List<SimplerTimer.PhaseStats> phases = new ArrayList<>(totals.size());
@@ -88,7 +97,9 @@ public class JobPhaseSummary implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution jobExecution) {
-        List<SimplerTimer.PhaseStats> phases = phases(jobExecution);
+        JobExecution recorded = this.jobRepository.getJobExecution(jobExecution.getId());
+        List<SimplerTimer.PhaseStats> phases = phases(jobExecution,
+                (recorded != null) ? recorded.getStepExecutions() : jobExecution.getStepExecutions());
         if (phases.isEmpty() || jobExecution.getStartTime() == null) {
             return;
         }

@@ -16,7 +16,11 @@ import io.micrometer.core.instrument.Tags;
  * reuses its gauges; they keep the last values after the step ends. (Not "total": Prometheus
  * reserves the {@code _total} suffix for counters.) And one counter,
  * {@code duckbatch.step.rows.skipped}: rows a step rejected into its job's dead-letter table,
- * or set aside itself (an import's rejected lines, counted when its step ends).
+ * or set aside itself (an import's rejected lines, counted when its step ends). On the manager
+ * of a distributed run, the partitions' gauges follow what the workers record in the job
+ * repository, and two counters, {@code duckbatch.worker.rows.read} and
+ * {@code duckbatch.worker.rows.written}, tagged {@code job.name}, {@code host} and {@code pid},
+ * count the rows each worker process recorded.
  */
 public class ProgressMeters {
 
@@ -27,6 +31,10 @@ public class ProgressMeters {
     public static final String ROWS_PER_SECOND = "duckbatch.step.rows.per.second";
 
     public static final String ROWS_SKIPPED = "duckbatch.step.rows.skipped";
+
+    public static final String WORKER_ROWS_READ = "duckbatch.worker.rows.read";
+
+    public static final String WORKER_ROWS_WRITTEN = "duckbatch.worker.rows.written";
 
     private final MeterRegistry registry;
 
@@ -47,6 +55,15 @@ public class ProgressMeters {
         return Counter.builder(ROWS_SKIPPED)
             .description("Rows a duckbatch step rejected into its job's dead-letter table <job>_rejects or its own rejects table")
             .tags(PhaseMeters.JOB_TAG, job, PhaseMeters.STEP_TAG, step)
+            .register(this.registry);
+    }
+
+    /** The counter of rows a worker process (host, pid) read, or wrote, for a job's partitions; the same one each time. */
+    public Counter workerRows(String job, String host, long pid, boolean written) {
+        return Counter.builder(written ? WORKER_ROWS_WRITTEN : WORKER_ROWS_READ)
+            .description("Rows a duckbatch worker process " + (written ? "wrote" : "read") + " for a job's partitions, as its"
+                    + " manager saw them recorded in the job repository")
+            .tags(PhaseMeters.JOB_TAG, job, "host", host, "pid", Long.toString(pid))
             .register(this.registry);
     }
 

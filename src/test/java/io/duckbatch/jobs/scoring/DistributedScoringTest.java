@@ -78,9 +78,20 @@ class DistributedScoringTest {
         assertThat(this.repository.column("SELECT pid FROM batch_partition_owner")).contains(first.pid(), second.pid());
         assertThat(partitionStatuses()).containsExactly("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED");
         // The manager's last line counts the rows its workers read, as the repository recorded them.
-        assertThat(Files.readString(this.dir.resolve("manager.log"))).containsPattern("companyScoring execution \\d+ COMPLETED in"
+        String managerLog = Files.readString(this.dir.resolve("manager.log"));
+        assertThat(managerLog).containsPattern("companyScoring execution \\d+ COMPLETED in"
                 + " [0-9.]+ s: 20,000 rows read, " + String.format(Locale.ROOT, "%,d", ExpectedScores.compute(source, 0.5).size())
                 + " written");
+        // What the workers did, told by the manager: each partition's end and each worker's totals, and the
+        // workers' phases (a task resumes from its target; the manager's own steps do not) in the job's table.
+        assertThat(managerLog).containsPattern("\\[scoreCompanyRange:companies-0001\\] COMPLETED: [0-9,]+ rows read, [0-9,]+"
+                + " written in [0-9.]+ s \\([0-9,]+ rows/s\\) on worker pid (" + first.pid() + "|" + second.pid() + ") on ");
+        for (FrozenChild worker : List.of(first, second)) {
+            assertThat(managerLog).containsPattern("\\[scoreCompanies\\] worker pid " + worker.pid() + " on \\S+: [12]"
+                    + " partition attempts?, [0-9,]+ rows read");
+        }
+        assertThat(managerLog.substring(managerLog.indexOf("Phase timing for job companyScoring"))).containsPattern(
+                "\n  resume +4 ");
     }
 
     /**
