@@ -7,6 +7,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.duckbatch.core.resume.ExecutionOwner;
 import io.duckbatch.core.resume.ExecutionOwnerRegistry;
 import io.duckbatch.core.resume.RecordedInputs;
 import io.duckbatch.core.resume.RepositoryTables;
@@ -60,6 +61,10 @@ public class JobRepositoryConfiguration {
         }
         HikariDataSource dataSource = dataSourceProperties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         dataSource.setPoolName("duckbatch-jobrepository");
+        if (dataSourceProperties.getUrl().startsWith("jdbc:postgresql:")) {
+            // Names this process's sessions: a manager ends those of a worker it gave up on.
+            dataSource.addDataSourceProperty("ApplicationName", ExecutionOwner.localSessionName());
+        }
         return dataSource;
     }
 

@@ -169,6 +169,7 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
             progress.running(partition, owner);
             return true;
         }
+        endSessions(partition, owner.get());
         if (!markFailed(partition, "its worker, " + owner.get() + ", is gone")) {
             return true;
         }
@@ -212,6 +213,15 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
         log.warn("Partition {} ({}) sent again as attempt {} of {} ({}): its worker, {}, is gone", dead.getStepName(),
                 dead.getId(), attempt, this.maxAttempts, next.getId(), gone);
         return next;
+    }
+
+    /** Ends the gone worker's repository sessions first: one left in a transaction would hold the partition's row. */
+    private void endSessions(StepExecution partition, ExecutionOwner gone) {
+        int ended = this.owners.endSessions(gone);
+        if (ended > 0) {
+            log.warn("Partition {} ({}): ended {} repository session{} of its gone worker, {}", partition.getStepName(),
+                    partition.getId(), ended, (ended == 1) ? "" : "s", gone);
+        }
     }
 
     /**

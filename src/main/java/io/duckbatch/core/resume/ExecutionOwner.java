@@ -25,6 +25,25 @@ public record ExecutionOwner(String host, long pid, Duration sinceHeartbeat) {
         return this.sinceHeartbeat.compareTo(timeout) <= 0;
     }
 
+    /**
+     * The name this owner's process gives its sessions of the repository database
+     * (PostgreSQL's {@code application_name}, which keeps 63 characters), so that another
+     * process can find and end them once the owner is gone ({@link ExecutionOwnerRegistry#endSessions}).
+     */
+    public String sessionName() {
+        return sessionName(this.host, this.pid);
+    }
+
+    /** {@link #sessionName()} of this process. */
+    public static String localSessionName() {
+        return sessionName(LOCAL_HOST, ProcessHandle.current().pid());
+    }
+
+    private static String sessionName(String host, long pid) {
+        String name = "duckbatch " + pid + "@" + host;
+        return (name.length() > 63) ? name.substring(0, 63) : name;
+    }
+
     @Override
     public String toString() {
         return "pid " + this.pid + " on " + this.host + " (last heartbeat " + this.sinceHeartbeat.toSeconds() + " s ago)";

@@ -156,6 +156,37 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
         return !owner.mayBeAlive(this.timeout);
     }
 
+    /**
+     * Ends the repository sessions a gone owner left open, on PostgreSQL (none elsewhere):
+     * a process frozen or cut off between writing a row and committing holds that row's lock
+     * until its session ends, which without this would be when TCP gives up on it, hours
+     * later, and whoever updates the row after it (the manager marking its partition FAILED)
+     * would wait as long. Finds them by the owner's {@link ExecutionOwner#sessionName()}.
+     * @return the sessions ended
+     */
+    public int endSessions(ExecutionOwner owner) {
+        String sql = "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE application_name = ? AND pid <> pg_backend_pid()";
+        try (Connection connection = this.dataSource.getConnection()) {
+            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                return 0;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, owner.sessionName());
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        }
+        catch (SQLException ex) {
+            log.warn("Could not end the repository sessions of {}, which is gone (session name '{}'): {}. Its locks go"
+                    + " when the database drops its connections; grant this role pg_signal_backend to end them at once",
+                    owner, owner.sessionName(), ex.getMessage());
+            return 0;
+        }
+    }
+
     /** Silence after which an owner on another host counts as gone ({@code duckbatch.heartbeat.timeout}). */
     public Duration timeout() {
         return this.timeout;

@@ -131,6 +131,8 @@ public class ResumingJobLauncher {
             Optional<ExecutionOwner> owner = requireOwnerGone(lastExecution);
             log.info("Recovering {} execution {} left {} by {}", job, lastExecution.getId(), lastExecution.getStatus(),
                     owner.map(dead -> "dead process " + dead).orElse("a process that recorded no owner"));
+            // A session it left in a transaction would hold the rows the recovery updates.
+            owner.ifPresent(this.owners::endSessions);
             lastExecution = recover(lastExecution);
         }
         BatchStatus status = lastExecution.getStatus();

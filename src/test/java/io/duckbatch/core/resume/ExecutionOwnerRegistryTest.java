@@ -2,14 +2,20 @@ package io.duckbatch.core.resume;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.duckbatch.support.TestJobRepository;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +26,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Owner rows and heartbeats in a real job repository database, H2 and PostgreSQL. Heartbeats
@@ -174,9 +181,61 @@ class ExecutionOwnerRegistryTest {
             assertThat(gone(partitions, 14).orElseThrow().host()).isEqualTo("worker-3");
             // Not claimed yet: its request waits for a free worker slot, however long.
             assertThat(gone(partitions, 15)).isEmpty();
+            // No session of the gone worker is open (on H2, none is ever looked for).
+            assertThat(partitions.endSessions(gone(partitions, 14).orElseThrow())).isZero();
         }
         finally {
             partitions.close();
+        }
+    }
+
+    /**
+     * A worker frozen or cut off between writing a row and committing holds the row's lock
+     * until its session ends: the sessions of an owner given up on are ended, found by their
+     * name, and no other; its uncommitted write is rolled back and the row is free.
+     */
+    @Test
+    void theSessionsOfAGoneOwnerAreEndedAndNoOther() throws Exception {
+        ExecutionOwnerRegistry registry = open(TestJobRepository.POSTGRES);
+        insertOwners("BATCH_EXECUTION_OWNER", 1);
+        ExecutionOwner alive = registry.ownerOf(2).orElseThrow();
+        ExecutionOwner gone = registry.ownerOf(3).orElseThrow();
+        assertThat(registry.isGone(alive)).isFalse();
+        assertThat(registry.isGone(gone)).isTrue();
+        try (Connection frozen = session(gone); Connection other = session(alive);
+                Connection manager = this.dataSource.getConnection()) {
+            frozen.setAutoCommit(false);
+            other.setAutoCommit(false);
+            assertThat(update(frozen, "UPDATE BATCH_EXECUTION_OWNER SET HEARTBEAT = CURRENT_TIMESTAMP WHERE JOB_EXECUTION_ID = 3"))
+                .isOne();
+            assertThat(update(other, "UPDATE BATCH_EXECUTION_OWNER SET PID = 98 WHERE JOB_EXECUTION_ID = 2")).isOne();
+
+            assertThat(registry.endSessions(gone)).isOne();
+
+            // A bound on the wait, so that a row still locked fails the case instead of hanging it.
+            update(manager, "SET lock_timeout = '2min'");
+            assertThat(update(manager, "UPDATE BATCH_EXECUTION_OWNER SET PID = 100 WHERE JOB_EXECUTION_ID = 3")).isOne();
+            assertThatThrownBy(() -> update(frozen, "SELECT 1")).isInstanceOf(SQLException.class);
+            other.commit();
+        }
+        // The frozen write was rolled back (still silent for 20 minutes); the other session's committed.
+        assertThat(registry.ownerOf(3).orElseThrow().sinceHeartbeat()).isGreaterThan(Duration.ofMinutes(19));
+        assertThat(registry.ownerOf(3).orElseThrow().pid()).isEqualTo(100);
+        assertThat(registry.ownerOf(2).orElseThrow().pid()).isEqualTo(98);
+    }
+
+    /** A session named as {@code owner}'s process names its sessions of the repository. */
+    private Connection session(ExecutionOwner owner) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", this.repository.user());
+        properties.setProperty("password", this.repository.password());
+        properties.setProperty("ApplicationName", owner.sessionName());
+        return DriverManager.getConnection(this.repository.url(), properties);
+    }
+
+    private static int update(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.execute(sql) ? 0 : statement.getUpdateCount();
         }
     }
 
