@@ -16,6 +16,7 @@ import io.duckbatch.config.DuckbatchProperties;
 import io.duckbatch.core.duckdb.DuckDbDataSource;
 import io.duckbatch.core.job.GracefulShutdown;
 import io.duckbatch.core.resume.ResumingJobLauncher;
+import io.duckbatch.core.timing.WorkingSteps;
 import io.duckbatch.demo.DemoDataGenerator;
 import io.duckbatch.jobs.JobCatalog;
 
@@ -502,10 +503,9 @@ public class DuckbatchCli implements ApplicationRunner, ExitCodeGenerator {
                         + " " + execution.getStatus() + ": " + cause));
         }
         Path written = writesSource(jobName) ? this.properties.getSource() : this.properties.getTarget();
-        // The counts as recorded: a distributed run's partitions ran on workers, and this process's copies of them
-        // never saw their chunks.
-        JobExecution recorded = this.jobRepository.getJobExecution(execution.getId());
-        RunSummary.lines((recorded != null) ? recorded : execution, written, this.properties.getDataDir().resolve("duckbatch.log"))
+        // The counts as recorded: a distributed run's partitions ran on workers.
+        RunSummary.lines(WorkingSteps.asRecorded(execution, this.jobRepository), written,
+                this.properties.getDataDir().resolve("duckbatch.log"))
             .forEach(line -> log.info("{}", line));
         return (execution.getStatus() == BatchStatus.COMPLETED) ? 0 : 1;
     }

@@ -22,8 +22,9 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * dataset loaded once for the steps after it): thread time per phase, its share of all
  * phases' thread time, and the execution's wall time in the title. Each step's phases
  * are kept in its ExecutionContext by {@link PhaseTimingListener}, the flow's in the job
- * execution's, so they are also in the job repository afterwards. The steps' are read from
- * there: a distributed run's partitions ran in worker processes, which recorded them.
+ * execution's, so they are also in the job repository afterwards. A distributed run's
+ * partitions ran in worker processes, which recorded them: theirs are read from there
+ * ({@link WorkingSteps#asRecorded}).
  */
 public class JobPhaseSummary implements JobExecutionListener {
 
@@ -97,9 +98,8 @@ public class JobPhaseSummary implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution jobExecution) {
-        JobExecution recorded = this.jobRepository.getJobExecution(jobExecution.getId());
         List<SimplerTimer.PhaseStats> phases = phases(jobExecution,
-                (recorded != null) ? recorded.getStepExecutions() : jobExecution.getStepExecutions());
+                WorkingSteps.asRecorded(jobExecution, this.jobRepository).getStepExecutions());
         if (phases.isEmpty() || jobExecution.getStartTime() == null) {
             return;
         }

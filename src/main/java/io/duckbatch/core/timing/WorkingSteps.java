@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -42,6 +43,20 @@ public final class WorkingSteps {
      */
     public static boolean notStarted(StepExecution step) {
         return step.getStatus() == BatchStatus.STOPPED && step.getCommitCount() == 0;
+    }
+
+    /**
+     * The execution with its steps as the job repository holds them when some ran in other
+     * processes, else {@code execution} itself (no read). A distributed run's partitions ran
+     * on workers: this process's copies of them never saw their chunks and still show the
+     * status they were sent with, running, after the job ended.
+     */
+    public static JobExecution asRecorded(JobExecution execution, JobRepository jobRepository) {
+        if (execution.getStepExecutions().stream().noneMatch(step -> step.getStatus().isRunning())) {
+            return execution;
+        }
+        JobExecution recorded = jobRepository.getJobExecution(execution.getId());
+        return (recorded != null) ? recorded : execution;
     }
 
     private static long sum(JobExecution execution, ToLongFunction<StepExecution> count) {
