@@ -125,10 +125,11 @@ public final class RemotePartitionHandler extends AbstractPartitionHandler {
             Thread.sleep(this.pollInterval.toMillis());
             for (Run run : List.copyOf(running.values())) {
                 run.attempt = this.jobRepository.getStepExecution(run.attempt.getId());
-                if (!run.attempt.getStatus().isRunning()) {
+                boolean finished = !run.attempt.getStatus().isRunning();
+                if (finished) {
                     progress.ended(run.attempt, this.owners.ownerOf(run.attempt.getId()));
                 }
-                if (!run.attempt.getStatus().isRunning() || !poll(manager, run, progress)) {
+                if (finished || !poll(manager, run, progress)) {
                     ended.add(run.attempt);
                     running.remove(run.attempt.getStepName());
                 }

@@ -168,7 +168,7 @@ public class ExecutionOwnerRegistry implements JobExecutionListener, AutoCloseab
         String sql = "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE application_name = ? AND pid <> pg_backend_pid()";
         try (Connection connection = this.dataSource.getConnection()) {
-            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+            if (!RepositoryTables.isPostgres(connection)) {
                 return 0;
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {

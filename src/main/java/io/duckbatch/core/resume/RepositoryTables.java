@@ -68,9 +68,14 @@ public final class RepositoryTables {
         }
     }
 
+    /** Whether {@code connection} is to a PostgreSQL job repository (else H2). */
+    public static boolean isPostgres(Connection connection) throws SQLException {
+        return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+    }
+
     /** Waits for the creation lock on PostgreSQL; whether it was taken. */
     private static boolean lock(Connection connection) throws SQLException {
-        if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+        if (!isPostgres(connection)) {
             return false;
         }
         try (Statement statement = connection.createStatement()) {
